@@ -1,0 +1,59 @@
+# Gonghui: `make demo` and `make test` do everything on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: setup demo serve test test-postgres test-browser bench lint messages migrate screenshots clean
+
+setup: $(VENV)/.installed node_modules/.installed gonghui/locale/zh_Hans/LC_MESSAGES/django.mo
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+gonghui/locale/zh_Hans/LC_MESSAGES/django.mo: gonghui/locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.installed
+	cd gonghui && ../$(PY) ../manage.py compilemessages -l zh_Hans -v 0
+
+messages: $(VENV)/.installed  ## refresh the message catalogue after changing UI text
+	cd gonghui && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --add-location file -i 'node_modules/*'
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+test: setup
+	$(BIN)/pytest -m "not browser" -n 2 -q
+
+test-postgres: setup  ## the suite on PostgreSQL: DATABASE_URL=postgres://... make test-postgres
+	$(BIN)/pytest -m "not browser" -n 2 -q
+
+test-browser: setup
+	$(BIN)/pytest -m browser -q
+
+lint: setup
+	$(BIN)/ruff check gonghui bench e2e
+
+bench: setup
+	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done
+
+screenshots: setup
+	$(PY) e2e/screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,20 @@
+"""The JSON API at /api/v1/: every app's router, one error shape, bearer or session auth."""
+
+from ninja import NinjaAPI
+
+from gonghui.accounts.api import router as auth_router
+from gonghui.core.api import ConsoleSessionAuth, TokenAuth, install_error_handlers
+from gonghui.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Gonghui API",
+    version="1",
+    description="工会 Gonghui: union organisations, staff, and the work they run. "
+    "Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. "
+    'Every error is `{"code", "message", "fields"}`.',
+    auth=[TokenAuth(), ConsoleSessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/auth/", auth_router)
+api.add_router("/orgs/", orgs_router)

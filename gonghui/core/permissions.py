@@ -1,0 +1,27 @@
+"""Roles and permissions, declared once. A role held at an org covers that org's subtree."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # read records of the subtree
+    EDIT = "edit"  # create and change records of the subtree
+    MANAGE_ORGS = "manage_orgs"  # create, move and archive orgs
+    MANAGE_STAFF = "manage_staff"  # staff accounts and their roles
+    VIEW_AUDIT = "view_audit"  # search the audit log
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    RoleKind.VIEWER: frozenset({Perm.VIEW}),
+    RoleKind.OFFICER: frozenset({Perm.VIEW, Perm.EDIT}),
+    RoleKind.ADMIN: frozenset(Perm),
+}
