@@ -47,7 +47,8 @@ test-browser: setup
 	$(BIN)/pytest -m browser -q
 
 lint: setup
-	$(BIN)/ruff check gonghui bench e2e
+	$(BIN)/ruff check $(wildcard gonghui bench e2e)
+	$(BIN)/ruff format --check $(wildcard gonghui bench e2e)
 
 bench: setup
 	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done

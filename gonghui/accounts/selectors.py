@@ -51,5 +51,5 @@ def get_token_for(user: User, *, token_id: int) -> ApiToken:
 def staff_role_counts(scope: Scope) -> tuple[int, dict[str, int]]:
     """Active accounts in scope, and how many hold each kind of role there."""
     roles = scope.filter(Role.objects.filter(user__is_active=True), "org")
-    by_kind = dict(roles.values_list("kind").annotate(n=Count("user", distinct=True)))
+    by_kind = dict(roles.order_by().values_list("kind").annotate(n=Count("user", distinct=True)))
     return roles.values("user").distinct().count(), by_kind

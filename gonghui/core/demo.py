@@ -96,51 +96,131 @@ DISTRICTS = {
 }
 
 AREAS = [
-    Area("bj-dc-lt", "龙潭街道总工会", "bj-dc", ("龙潭路", "左安门内大街", "光明路"),
-         (("sy", "双玉社区工会"), ("ltbl", "龙潭北里社区工会"), ("xzs", "夕照寺社区工会"))),
-    Area("bj-dc-dhm", "东华门街道总工会", "bj-dc", ("王府井大街", "东华门大街", "南池子大街"),
-         (("dfx", "多福巷社区工会"), ("sj", "韶九社区工会"))),
-    Area("bj-dc-js", "景山街道总工会", "bj-dc", ("景山前街", "地安门东大街", "美术馆后街"),
-         (("hhm", "黄化门社区工会"), ("jx", "吉祥社区工会"))),
-    Area("bj-dc-hpl", "和平里街道总工会", "bj-dc", ("和平里中街", "和平里东街", "安定门外大街"),
-         (("hplbj", "和平里北街社区工会"), ("xh", "兴化社区工会"))),
-    Area("bj-xc-xjk", "新街口街道总工会", "bj-xc", ("新街口北大街", "西直门内大街", "西四北大街"),
-         (("xsb", "西四北社区工会"), ("yty", "玉桃园社区工会"))),
-    Area("bj-xc-xcaj", "西长安街街道总工会", "bj-xc", ("西长安街", "府右街", "西单北大街"),
-         (("lbk", "六部口社区工会"), ("xjmx", "西交民巷社区工会"))),
-    Area("bj-xc-jrj", "金融街街道总工会", "bj-xc", ("金融大街", "武定侯街", "太平桥大街"),
-         (("fs", "丰盛社区工会"), ("dy", "大院社区工会"))),
-    Area("bj-xc-ds", "德胜街道总工会", "bj-xc", ("德胜门外大街", "新街口外大街", "德外大街"),
-         (("xwdj", "新外大街社区工会"), ("dsl", "德胜里社区工会"))),
-    Area("bj-cy-gbd", "高碑店地区总工会", "bj-cy", ("高碑店路", "通惠河北路", "高碑店北路"),
-         (("gj", "高井村工会"), ("hyz", "花园闸社区工会"), ("gbdc", "高碑店村工会"))),
-    Area("bj-cy-jw", "建外街道总工会", "bj-cy", ("建国路", "建国门外大街", "光华路"),
-         (("yal", "永安里社区工会"), ("jgl", "建国里社区工会"))),
-    Area("bj-cy-wj", "望京街道总工会", "bj-cy", ("望京街", "阜通东大街", "广顺北大街"),
-         (("hjd", "花家地社区工会"), ("nhdy", "南湖东园社区工会"))),
+    Area(
+        "bj-dc-lt",
+        "龙潭街道总工会",
+        "bj-dc",
+        ("龙潭路", "左安门内大街", "光明路"),
+        (("sy", "双玉社区工会"), ("ltbl", "龙潭北里社区工会"), ("xzs", "夕照寺社区工会")),
+    ),
+    Area(
+        "bj-dc-dhm",
+        "东华门街道总工会",
+        "bj-dc",
+        ("王府井大街", "东华门大街", "南池子大街"),
+        (("dfx", "多福巷社区工会"), ("sj", "韶九社区工会")),
+    ),
+    Area(
+        "bj-dc-js",
+        "景山街道总工会",
+        "bj-dc",
+        ("景山前街", "地安门东大街", "美术馆后街"),
+        (("hhm", "黄化门社区工会"), ("jx", "吉祥社区工会")),
+    ),
+    Area(
+        "bj-dc-hpl",
+        "和平里街道总工会",
+        "bj-dc",
+        ("和平里中街", "和平里东街", "安定门外大街"),
+        (("hplbj", "和平里北街社区工会"), ("xh", "兴化社区工会")),
+    ),
+    Area(
+        "bj-xc-xjk",
+        "新街口街道总工会",
+        "bj-xc",
+        ("新街口北大街", "西直门内大街", "西四北大街"),
+        (("xsb", "西四北社区工会"), ("yty", "玉桃园社区工会")),
+    ),
+    Area(
+        "bj-xc-xcaj",
+        "西长安街街道总工会",
+        "bj-xc",
+        ("西长安街", "府右街", "西单北大街"),
+        (("lbk", "六部口社区工会"), ("xjmx", "西交民巷社区工会")),
+    ),
+    Area(
+        "bj-xc-jrj",
+        "金融街街道总工会",
+        "bj-xc",
+        ("金融大街", "武定侯街", "太平桥大街"),
+        (("fs", "丰盛社区工会"), ("dy", "大院社区工会")),
+    ),
+    Area(
+        "bj-xc-ds",
+        "德胜街道总工会",
+        "bj-xc",
+        ("德胜门外大街", "新街口外大街", "德外大街"),
+        (("xwdj", "新外大街社区工会"), ("dsl", "德胜里社区工会")),
+    ),
+    Area(
+        "bj-cy-gbd",
+        "高碑店地区总工会",
+        "bj-cy",
+        ("高碑店路", "通惠河北路", "高碑店北路"),
+        (("gj", "高井村工会"), ("hyz", "花园闸社区工会"), ("gbdc", "高碑店村工会")),
+    ),
+    Area(
+        "bj-cy-jw",
+        "建外街道总工会",
+        "bj-cy",
+        ("建国路", "建国门外大街", "光华路"),
+        (("yal", "永安里社区工会"), ("jgl", "建国里社区工会")),
+    ),
+    Area(
+        "bj-cy-wj",
+        "望京街道总工会",
+        "bj-cy",
+        ("望京街", "阜通东大街", "广顺北大街"),
+        (("hjd", "花家地社区工会"), ("nhdy", "南湖东园社区工会")),
+    ),
     Area("bj-dx-yh", "瀛海镇总工会", "bj-dx", ("瀛昌街", "南海子路")),
     Area("bj-dx-xf", "兴丰街道总工会", "bj-dx", ("兴丰大街", "黄村西大街")),
-    Area("bj-dx-qy", "清源街道总工会", "bj-dx", ("清源路", "兴华大街"),
-         (("zy", "枣园社区工会"),)),
-]  # fmt: skip
+    Area("bj-dx-qy", "清源街道总工会", "bj-dx", ("清源路", "兴华大街"), (("zy", "枣园社区工会"),)),
+]
 
 # (code, name, parent code, short name, branches as (code suffix, name))
 ENTERPRISES = [
-    ("bj-bus", "北京公交集团工会", "bj", "公交集团工会", [
-        (f"{n:02d}", name) for n, name in enumerate([
-            "第一客运分公司工会", "第二客运分公司工会", "第三客运分公司工会",
-            "第四客运分公司工会", "第五客运分公司工会", "第六客运分公司工会",
-            "第七客运分公司工会", "第八客运分公司工会", "电车客运分公司工会",
-            "保修分公司工会", "场站分公司工会", "教育培训中心工会",
-        ], start=1)
-    ]),
-    ("bj-bucg", "北京城建集团工会", "bj", "城建集团工会", [
-        ("01", "北京城建一建设发展有限公司工会"), ("02", "北京城建二建设工程有限公司工会"),
-        ("03", "北京城建道桥建设集团有限公司工会"), ("04", "北京城建设计发展集团股份有限公司工会"),
-    ]),
+    (
+        "bj-bus",
+        "北京公交集团工会",
+        "bj",
+        "公交集团工会",
+        [
+            (f"{n:02d}", name)
+            for n, name in enumerate(
+                [
+                    "第一客运分公司工会",
+                    "第二客运分公司工会",
+                    "第三客运分公司工会",
+                    "第四客运分公司工会",
+                    "第五客运分公司工会",
+                    "第六客运分公司工会",
+                    "第七客运分公司工会",
+                    "第八客运分公司工会",
+                    "电车客运分公司工会",
+                    "保修分公司工会",
+                    "场站分公司工会",
+                    "教育培训中心工会",
+                ],
+                start=1,
+            )
+        ],
+    ),
+    (
+        "bj-bucg",
+        "北京城建集团工会",
+        "bj",
+        "城建集团工会",
+        [
+            ("01", "北京城建一建设发展有限公司工会"),
+            ("02", "北京城建二建设工程有限公司工会"),
+            ("03", "北京城建道桥建设集团有限公司工会"),
+            ("04", "北京城建设计发展集团股份有限公司工会"),
+        ],
+    ),
     ("bj-dx-sanyuan", "三元食品工会", "bj-dx", "三元食品", [("gyy", "北京工业园分工会")]),
     ("bj-xc-xjk-kd", "新街口快递物流联合工会", "bj-xc-xjk", "快递物流联合工会", []),
-]  # fmt: skip
+]
 
 LOGINS = [
     Login(OPERATOR, "郑凯", ((ROOT_CODE, RoleKind.ADMIN),)),
@@ -161,13 +241,25 @@ TRADE_NAMES = (
     "佳和 正阳 崇文 京华 天衡 致远 泰和 优品 创新 长青 兴隆 信达 明德 北辰星 金鼎 惠民"
 ).split()
 BUSINESSES = [  # (full, short)
-    ("科技有限公司", "科技"), ("信息技术有限公司", "信息"), ("物业管理有限公司", "物业"),
-    ("餐饮管理有限公司", "餐饮"), ("商贸有限公司", "商贸"), ("速递有限公司", "速递"),
-    ("物流有限公司", "物流"), ("家政服务有限公司", "家政"), ("养老服务有限公司", "养老"),
-    ("保安服务有限公司", "保安"), ("建筑工程有限公司", "建筑"), ("文化传媒有限公司", "传媒"),
-    ("医药连锁有限公司", "医药"), ("汽车服务有限公司", "汽车服务"), ("酒店管理有限公司", "酒店"),
-    ("环境卫生服务有限公司", "环卫"), ("食品有限公司", "食品"), ("超市连锁有限公司", "超市"),
-]  # fmt: skip
+    ("科技有限公司", "科技"),
+    ("信息技术有限公司", "信息"),
+    ("物业管理有限公司", "物业"),
+    ("餐饮管理有限公司", "餐饮"),
+    ("商贸有限公司", "商贸"),
+    ("速递有限公司", "速递"),
+    ("物流有限公司", "物流"),
+    ("家政服务有限公司", "家政"),
+    ("养老服务有限公司", "养老"),
+    ("保安服务有限公司", "保安"),
+    ("建筑工程有限公司", "建筑"),
+    ("文化传媒有限公司", "传媒"),
+    ("医药连锁有限公司", "医药"),
+    ("汽车服务有限公司", "汽车服务"),
+    ("酒店管理有限公司", "酒店"),
+    ("环境卫生服务有限公司", "环卫"),
+    ("食品有限公司", "食品"),
+    ("超市连锁有限公司", "超市"),
+]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟"  # noqa: E501
 GIVEN_NAMES = (
     "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 秀英 桂英 建华 志强 海燕 "
@@ -181,18 +273,36 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def fixed_org_specs() -> list[OrgSpec]:
     """The named orgs, parents before children."""
-    specs = [OrgSpec(code, name, FEDERATION, parent, {"short_name": short})
-             for code, name, parent, short in FEDERATIONS]  # fmt: skip
+    specs = [
+        OrgSpec(code, name, FEDERATION, parent, {"short_name": short})
+        for code, name, parent, short in FEDERATIONS
+    ]
     for area in AREAS:
-        specs.append(OrgSpec(area.code, area.name, AREA, area.parent,
-                             {"short_name": area.name.removesuffix("总工会")}))  # fmt: skip
-        specs += [OrgSpec(f"{area.code}-{suffix}", name, COMMUNITY, area.code)
-                  for suffix, name in area.communities]  # fmt: skip
+        specs.append(
+            OrgSpec(
+                area.code,
+                area.name,
+                AREA,
+                area.parent,
+                {"short_name": area.name.removesuffix("总工会")},
+            )
+        )
+        specs += [
+            OrgSpec(f"{area.code}-{suffix}", name, COMMUNITY, area.code)
+            for suffix, name in area.communities
+        ]
     for code, name, parent, short, branches in ENTERPRISES:
         specs.append(OrgSpec(code, name, GRASSROOTS, parent, {"short_name": short}))
-        specs += [OrgSpec(f"{code}-{suffix}", branch, BRANCH, code,
-                          {"short_name": branch.removesuffix("工会")})
-                  for suffix, branch in branches]  # fmt: skip
+        specs += [
+            OrgSpec(
+                f"{code}-{suffix}",
+                branch,
+                BRANCH,
+                code,
+                {"short_name": branch.removesuffix("工会")},
+            )
+            for suffix, branch in branches
+        ]
     return specs
 
 
@@ -250,8 +360,9 @@ def grassroots_specs(count: int, *, seed: int = DEMO_SEED) -> Iterator[OrgSpec]:
                 code = credit_code(rng, district.region)
             used_codes.add(code)
             fields["credit_code"] = code
-        yield OrgSpec(f"{parent}-{number:03d}", f"北京{trade}{business}工会", GRASSROOTS,
-                      parent, fields)  # fmt: skip
+        yield OrgSpec(
+            f"{parent}-{number:03d}", f"北京{trade}{business}工会", GRASSROOTS, parent, fields
+        )
 
 
 def _bootstrap_operator(root: Org, result: DemoResult) -> User:
@@ -268,12 +379,21 @@ def _bootstrap_operator(root: Org, result: DemoResult) -> User:
     login = LOGINS[0]
     candidate = User(username=login.username, display_name=login.display_name)
     password_validation.validate_password(DEMO_PASSWORD, candidate)
-    user = User.objects.create_user(username=login.username, password=DEMO_PASSWORD,
-                                    display_name=login.display_name)  # fmt: skip
+    user = User.objects.create_user(
+        username=login.username, password=DEMO_PASSWORD, display_name=login.display_name
+    )
     Role.objects.create(user=user, org=root, kind=RoleKind.ADMIN)
-    audit_record(actor=None, action="staff.create", org=root, target=user,
-                 after={"username": user.username, "display_name": user.display_name,
-                        "role": f"{root.name}:{RoleKind.ADMIN}"})  # fmt: skip
+    audit_record(
+        actor=None,
+        action="staff.create",
+        org=root,
+        target=user,
+        after={
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": f"{root.name}:{RoleKind.ADMIN}",
+        },
+    )
     result.users_created += 1
     return user
 
@@ -284,12 +404,14 @@ def _root(spec: OrgSpec, result: DemoResult) -> Org:
         result.orgs_skipped += 1
         return root
     result.orgs_created += 1
-    return org_create_root(actor=None, code=spec.code, name=spec.name, kind=spec.kind,
-                           **spec.fields)  # fmt: skip
+    return org_create_root(
+        actor=None, code=spec.code, name=spec.name, kind=spec.kind, **spec.fields
+    )
 
 
-def _create_orgs(scope: Scope, specs: list[OrgSpec], result: DemoResult,
-                 progress: Callable[[str], None]) -> None:  # fmt: skip
+def _create_orgs(
+    scope: Scope, specs: list[OrgSpec], result: DemoResult, progress: Callable[[str], None]
+) -> None:
     orgs = Org.objects.filter(code__in=[s.parent for s in specs] + [s.code for s in specs])
     by_code = {org.code: org for org in orgs}
     total = len(specs) + 1  # the root is counted as done already
@@ -297,9 +419,14 @@ def _create_orgs(scope: Scope, specs: list[OrgSpec], result: DemoResult,
         if spec.code in by_code:
             result.orgs_skipped += 1
         else:
-            by_code[spec.code] = org_create(scope=scope, parent=by_code[spec.parent],
-                                            code=spec.code, name=spec.name, kind=spec.kind,
-                                            **spec.fields)  # fmt: skip
+            by_code[spec.code] = org_create(
+                scope=scope,
+                parent=by_code[spec.parent],
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                **spec.fields,
+            )
             result.orgs_created += 1
         if done % 100 == 0 or done == total:
             progress(f"orgs {done}/{total}")
@@ -311,16 +438,22 @@ def _create_login(scope: Scope, login: Login, result: DemoResult) -> None:
         return
     (home_code, home_role), *others = login.roles
     with transaction.atomic():  # an account and all its roles, or nothing
-        user = staff_create(scope=scope, org=Org.objects.get(code=home_code),
-                            username=login.username, display_name=login.display_name,
-                            password=DEMO_PASSWORD, role=home_role)  # fmt: skip
+        user = staff_create(
+            scope=scope,
+            org=Org.objects.get(code=home_code),
+            username=login.username,
+            display_name=login.display_name,
+            password=DEMO_PASSWORD,
+            role=home_role,
+        )
         for org_code, role in others:
             role_grant(scope=scope, user=user, org=Org.objects.get(code=org_code), role=role)
     result.users_created += 1
 
 
-def build_demo(*, grassroots: int = DEFAULT_GRASSROOTS,
-               progress: Callable[[str], None] = lambda line: None) -> DemoResult:  # fmt: skip
+def build_demo(
+    *, grassroots: int = DEFAULT_GRASSROOTS, progress: Callable[[str], None] = lambda line: None
+) -> DemoResult:
     """Load the demo world; anything whose code or username already exists is left alone.
 
     One transaction: an interrupted load leaves nothing behind, and on SQLite one commit
@@ -334,8 +467,10 @@ def build_demo(*, grassroots: int = DEFAULT_GRASSROOTS,
         operator = _bootstrap_operator(root, result)
         scope = scope_for_user(operator)
         if not scope.can(Perm.MANAGE_ORGS, root):
-            raise ApplicationError(f"The account {OPERATOR!r} exists but is not an admin of "
-                                   f"{root.name}; the demo cannot be loaded through it.")  # fmt: skip
+            raise ApplicationError(
+                f"The account {OPERATOR!r} exists but is not an admin of "
+                f"{root.name}; the demo cannot be loaded through it."
+            )
         _create_orgs(scope, specs, result, progress)
         for login in LOGINS[1:]:
             _create_login(scope, login, result)

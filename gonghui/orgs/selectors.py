@@ -69,7 +69,8 @@ def org_ancestors(scope: Scope, org: Org) -> list[Org]:
 
 
 def org_kind_counts(scope: Scope) -> dict[str, int]:
-    rows = scope.orgs().filter(status="active").values("kind").annotate(n=Count("id"))
+    # .order_by(): treebeard orders by path, which would otherwise split every group.
+    rows = scope.orgs().filter(status="active").order_by().values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
 

@@ -91,9 +91,10 @@ def test_role_grant_and_revoke(world):
         "高碑店地区总工会",
     }
     services.role_revoke(scope=scope, role=Role.objects.get(user=officer, org__code="bj-cy-gbd"))
-    assert [a.action for a in AuditEvent.objects.filter(
-        object_type="accounts.user", object_id=str(officer.pk)
-    )] == [
+    assert [
+        a.action
+        for a in AuditEvent.objects.filter(object_type="accounts.user", object_id=str(officer.pk))
+    ] == [
         "role.revoke",
         "role.grant",
     ]

@@ -61,12 +61,16 @@ def check_backup_file(path: Path, vendor: str) -> None:
         raise CommandError(f"No backup file at {path}.")
     kind = kind_of_file(path)
     if kind is None:
-        raise CommandError(f"{path} is neither a SQLite database nor a pg_dump custom-format "
-                           "archive; is it a Gonghui backup?")  # fmt: skip
+        raise CommandError(
+            f"{path} is neither a SQLite database nor a pg_dump custom-format "
+            "archive; is it a Gonghui backup?"
+        )
     if kind != vendor:
-        raise CommandError(f"{path} is a {LABEL[kind]} backup but the configured database is "
-                           f"{LABEL[vendor]}; restore it into a {LABEL[kind]} database "
-                           "(set DATABASE_URL) instead.")  # fmt: skip
+        raise CommandError(
+            f"{path} is a {LABEL[kind]} backup but the configured database is "
+            f"{LABEL[vendor]}; restore it into a {LABEL[kind]} database "
+            "(set DATABASE_URL) instead."
+        )
 
 
 def _write_atomically(dest: Path, write) -> None:
@@ -118,8 +122,10 @@ def _open_sqlite_backup(path: Path) -> sqlite3.Connection:
         raise
     if not REQUIRED_TABLES <= tables:
         source.close()
-        raise CommandError(f"{path} is a SQLite database but not a Gonghui one "
-                           f"(no {', '.join(sorted(REQUIRED_TABLES - tables))}).")  # fmt: skip
+        raise CommandError(
+            f"{path} is a SQLite database but not a Gonghui one "
+            f"(no {', '.join(sorted(REQUIRED_TABLES - tables))})."
+        )
     return source
 
 
@@ -145,8 +151,10 @@ def sqlite_restore(connection: BaseDatabaseWrapper, path: Path) -> None:
 def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise CommandError(f"{name} not found: install the PostgreSQL client tools "
-                           "(Debian: postgresql-client), the server's major version or newer.")  # fmt: skip
+        raise CommandError(
+            f"{name} not found: install the PostgreSQL client tools "
+            "(Debian: postgresql-client), the server's major version or newer."
+        )
     return path
 
 
@@ -167,15 +175,19 @@ def _pg_connection_args(settings_dict: dict) -> tuple[list[str], dict[str, str]]
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise CommandError(f"{what} failed ({Path(command[0]).name} exit {done.returncode}):\n"
-                           f"{done.stderr.strip()[-2000:]}")  # fmt: skip
+        raise CommandError(
+            f"{what} failed ({Path(command[0]).name} exit {done.returncode}):\n"
+            f"{done.stderr.strip()[-2000:]}"
+        )
 
 
 def pg_backup(connection: BaseDatabaseWrapper, dest: Path) -> None:
     args, env = _pg_connection_args(connection.settings_dict)
     tool = _pg_tool("pg_dump")
-    _write_atomically(dest, lambda path: _run(
-        [tool, "--format=custom", "--file", str(path), *args], env, "Backup"))  # fmt: skip
+    _write_atomically(
+        dest,
+        lambda path: _run([tool, "--format=custom", "--file", str(path), *args], env, "Backup"),
+    )
 
 
 def pg_restore(connection: BaseDatabaseWrapper, path: Path) -> None:
@@ -184,8 +196,11 @@ def pg_restore(connection: BaseDatabaseWrapper, path: Path) -> None:
     args, env = _pg_connection_args(connection.settings_dict)
     tool = _pg_tool("pg_restore")
     connection.close()  # our own idle connection must not hold locks the DROPs wait for
-    _run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,
-          str(path)], env, "Restore")  # fmt: skip
+    _run(
+        [tool, "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, str(path)],
+        env,
+        "Restore",
+    )
 
 
 def backup(connection: BaseDatabaseWrapper, dest: Path) -> None:

@@ -39,8 +39,13 @@ def test_restore_brings_back_the_data_as_it_was_at_backup_time(world, tmp_path):
     out = StringIO()
     call_command("backup", output=str(path), stdout=out)
     assert path.is_file() and str(path) in out.getvalue()
-    org_create(scope=dongcheng, parent=world.org("bj-dc-lt"), code="bj-dc-lt-new",
-               name="备份之后新建的工会", kind=OrgKind.GRASSROOTS)  # fmt: skip
+    org_create(
+        scope=dongcheng,
+        parent=world.org("bj-dc-lt"),
+        code="bj-dc-lt-new",
+        name="备份之后新建的工会",
+        kind=OrgKind.GRASSROOTS,
+    )
     org_update(scope=dongcheng, org=world.org("bj-dc-lt"), short_name="改过的简称")
     assert _state() != at_backup
     # when
@@ -50,8 +55,13 @@ def test_restore_brings_back_the_data_as_it_was_at_backup_time(world, tmp_path):
     assert Org.objects.get(code="bj-dc-lt").short_name == "龙潭"
     assert not Org.objects.filter(code="bj-dc-lt-new").exists()
     # and the restored database keeps working: new writes and their audit events go in
-    org_create(scope=world.scope("dongcheng_admin"), parent=world.org("bj-dc-lt"),
-               code="bj-dc-lt-after", name="恢复之后新建的工会", kind=OrgKind.GRASSROOTS)  # fmt: skip
+    org_create(
+        scope=world.scope("dongcheng_admin"),
+        parent=world.org("bj-dc-lt"),
+        code="bj-dc-lt-after",
+        name="恢复之后新建的工会",
+        kind=OrgKind.GRASSROOTS,
+    )
     assert AuditEvent.objects.filter(action="org.create", object_repr="恢复之后新建的工会").exists()
 
 

@@ -71,23 +71,32 @@ def test_every_org_kind_is_allowed_under_its_parent_and_was_created_by_a_service
 
 def test_loading_twice_creates_nothing_new(demo):
     # given
-    counts = (Org.objects.count(), User.objects.count(), Role.objects.count(),
-              AuditEvent.objects.count())  # fmt: skip
+    counts = (
+        Org.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+        AuditEvent.objects.count(),
+    )
     # when
     again = build_demo(grassroots=GRASSROOTS)
     # then
     assert (again.orgs_created, again.users_created) == (0, 0)
     assert again.orgs_skipped == counts[0]
     assert again.users_skipped == len(LOGINS)
-    assert (Org.objects.count(), User.objects.count(), Role.objects.count(),
-            AuditEvent.objects.count()) == counts  # fmt: skip
+    assert (
+        Org.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
 
 
 def test_every_demo_login_works_with_its_roles(demo):
     for login in LOGINS:
         assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
-        roles = set(Role.objects.filter(user__username=login.username)
-                    .values_list("org__code", "kind"))  # fmt: skip
+        roles = set(
+            Role.objects.filter(user__username=login.username).values_list("org__code", "kind")
+        )
         assert roles == set(login.roles), login.username
     assert User.objects.get(username="multi_role").roles.count() == 2
 

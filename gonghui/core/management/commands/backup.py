@@ -8,12 +8,15 @@ from gonghui.core.management import backups
 
 
 class Command(BaseCommand):
-    help = ("Back up the configured database (SQLite: online backup API; PostgreSQL: pg_dump "
-            "custom format) to var/backups/ or --output.")  # fmt: skip
+    help = (
+        "Back up the configured database (SQLite: online backup API; PostgreSQL: pg_dump "
+        "custom format) to var/backups/ or --output."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--output", metavar="PATH",
-                            help="file to write, or a directory to write it in")  # fmt: skip
+        parser.add_argument(
+            "--output", metavar="PATH", help="file to write, or a directory to write it in"
+        )
 
     def handle(self, *args, output: str | None, **options) -> None:
         vendor = backups.vendor_of(connection)

@@ -5,7 +5,13 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gonghui.core.demo import DEFAULT_GRASSROOTS, DEMO_PASSWORD, MAX_GRASSROOTS, DemoResult, build_demo
+from gonghui.core.demo import (
+    DEFAULT_GRASSROOTS,
+    DEMO_PASSWORD,
+    MAX_GRASSROOTS,
+    DemoResult,
+    build_demo,
+)
 from gonghui.core.errors import ApplicationError
 from gonghui.orgs.models import Org
 
@@ -20,24 +26,40 @@ def _pad(text: str, width: int) -> str:
 
 
 def login_table(result: DemoResult) -> list[str]:
-    names = dict(Org.objects.filter(code__in={c for lg in result.logins for c, _ in lg.roles})
-                 .values_list("code", "name"))  # fmt: skip
+    names = dict(
+        Org.objects.filter(code__in={c for lg in result.logins for c, _ in lg.roles}).values_list(
+            "code", "name"
+        )
+    )
     rows = [("username", "password", "name", "role", "org")]
     for login in result.logins:
         for org_code, role in login.roles:
-            rows.append((login.username, DEMO_PASSWORD, login.display_name, str(role),
-                         names.get(org_code, org_code)))  # fmt: skip
+            rows.append(
+                (
+                    login.username,
+                    DEMO_PASSWORD,
+                    login.display_name,
+                    str(role),
+                    names.get(org_code, org_code),
+                )
+            )
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
+    return [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 class Command(BaseCommand):
     help = "Load the demo orgs and staff logins (idempotent: what exists is left alone)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--grassroots", type=int, default=DEFAULT_GRASSROOTS,
-                            help="how many made-up grassroots unions (default %(default)s)")  # fmt: skip
+        parser.add_argument(
+            "--grassroots",
+            type=int,
+            default=DEFAULT_GRASSROOTS,
+            help="how many made-up grassroots unions (default %(default)s)",
+        )
 
     def handle(self, *args, grassroots: int, **options) -> None:
         if not 0 <= grassroots <= MAX_GRASSROOTS:

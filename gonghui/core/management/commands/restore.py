@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="the backup file")
-        parser.add_argument("--yes", action="store_true",
-                            help="do not ask; required when stdin is not a terminal")  # fmt: skip
+        parser.add_argument(
+            "--yes", action="store_true", help="do not ask; required when stdin is not a terminal"
+        )
 
     def handle(self, *args, path: str, yes: bool, **options) -> None:
         vendor = backups.vendor_of(connection)
@@ -26,8 +27,10 @@ class Command(BaseCommand):
         if not yes:
             self._confirm(f"This replaces ALL data in the {target} with {backup_file}.")
         backups.restore(connection, backup_file)
-        self.stdout.write(f"Restored the {target} from {backup_file}. "
-                          "Run `manage.py migrate` if the backup is older than this release.")  # fmt: skip
+        self.stdout.write(
+            f"Restored the {target} from {backup_file}. "
+            "Run `manage.py migrate` if the backup is older than this release."
+        )
 
     def _confirm(self, warning: str) -> None:
         # A restore from cron or a script must say --yes; a prompt nobody reads would hang it.

@@ -1,0 +1,89 @@
+"""Retake docs/screenshots/ from a running demo (`make demo` in another terminal).
+
+    python e2e/screenshots.py [--base-url http://127.0.0.1:8000]
+
+Each main page at a desktop and a phone size, logged in as the 东城区总工会 admin.
+"""
+
+import argparse
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PASSWORD = "Gonghui@2026"
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (file stem, path, user or None for logged out, what to do on the page first)
+PAGES = [
+    ("login", "/accounts/login/", None, None),
+    ("dashboard", "/", "dc_admin", None),
+    ("org-tree", "/orgs/", "dc_admin", "expand"),
+    ("audit-log", "/audit/", "dc_admin", None),
+    ("staff", "/accounts/staff/", "dc_admin", None),
+    ("h5-home", "/h5/", None, None),
+]
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login-card button[type=submit]").click()
+    page.wait_for_selector("header.topbar")
+
+
+def expand_tree(page) -> None:
+    for _ in range(2):  # the district, then its first street union
+        toggles = page.locator(".tree-toggle[aria-expanded=false]")
+        if toggles.count():
+            toggles.first.click()
+            page.wait_for_timeout(400)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    options = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=ARGS
+        )
+        for size, (width, height) in SIZES.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height},
+                locale="zh-CN",
+                is_mobile=size == "phone",
+                device_scale_factor=1 if size == "desktop" else 2,
+            )
+            page = context.new_page()
+            current_user = None
+            for stem, path, user, action in PAGES:
+                if user != current_user:
+                    context.clear_cookies()
+                    if user:
+                        log_in(page, options.base_url, user)
+                    current_user = user
+                page.goto(options.base_url + path)
+                if action == "expand":
+                    expand_tree(page)
+                target = OUT / f"{stem}-{size}.png"
+                page.screenshot(path=str(target))
+                print(f"wrote {target.relative_to(ROOT)}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
