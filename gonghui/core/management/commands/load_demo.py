@@ -1,8 +1,10 @@
 """``manage.py load_demo``: the demo world of gonghui/core/demo.py, then its logins."""
 
+import importlib
 import time
 import unicodedata
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.core.demo import (
@@ -50,6 +52,24 @@ def login_table(result: DemoResult) -> list[str]:
     ]
 
 
+def app_demo_loaders() -> list:
+    """Each app's ``<app>/demo.py`` with a ``load(*, progress)`` function, in ``ORDER``.
+
+    An app adds its demo records without editing this command; ``load`` must be idempotent
+    (a second ``make demo`` duplicates nothing) and write through the app's services.
+    """
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonghui.") or config.name == "gonghui.core":
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+    return sorted(modules, key=lambda module: getattr(module, "ORDER", 100))
+
+
 class Command(BaseCommand):
     help = "Load the demo orgs and staff logins (idempotent: what exists is left alone)."
 
@@ -74,6 +94,10 @@ class Command(BaseCommand):
             f"staff: {result.users_created} created, {result.users_skipped} already there "
             f"({time.monotonic() - started:.1f} s)"
         )
+        for module in app_demo_loaders():
+            started = time.monotonic()
+            summary = module.load(progress=self.stdout.write)
+            self.stdout.write(f"{summary} ({time.monotonic() - started:.1f} s)")
         self.stdout.write("\nDemo logins (one password for all):\n")
         for line in login_table(result):
             self.stdout.write(line)
