@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.stations",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "gonghui" / "static",
     # Front-end libraries come from the npm registry (package.json + lockfile, `make setup`).
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,3 +182,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The station map's background tiles (Leaflet URL template) and the coordinate system they are
+# drawn in, so markers land in the right place: gcj02 for AMap/Tencent tiles, wgs84 for
+# OpenStreetMap. Without reachable tiles the map page still lists stations by distance.
+STATION_TILE_URL = env(
+    "STATION_TILE_URL",
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+)
+STATION_TILE_SUBDOMAINS = env("STATION_TILE_SUBDOMAINS", "1234")
+STATION_TILE_CRS = env("STATION_TILE_CRS", "gcj02")
+STATION_TILE_ATTRIBUTION = env("STATION_TILE_ATTRIBUTION", "© 高德地图 AutoNavi")

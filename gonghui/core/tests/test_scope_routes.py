@@ -162,7 +162,9 @@ def assert_nothing_leaked(response, where: str) -> None:
     if response.status_code in (301, 302, 400, 401, 403, 404, 405, 409, 422):
         return
     assert response.status_code < 500, f"{where}: server error {response.status_code}"
-    body = response.content.decode(errors="replace")
+    # File downloads (photos, exports) stream their body.
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     for marker in MARKERS:
         assert marker not in body, f"{where} shows {marker!r} to a user of a sibling org"
 
