@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from gonghui.core.workdays import is_makeup_working_day, is_public_holiday
 
@@ -188,7 +188,7 @@ def describe_day(day_hours: DayHours) -> str:
     if day_hours.open_24h:
         return _("Open 24 hours")
     if not day_hours.intervals:
-        return _("Closed")
+        return pgettext("opening hours", "Closed")
     parts = []
     for start, end in day_hours.intervals:
         if end > DAY:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.orgs.models import Org
 
@@ -16,9 +17,9 @@ class StationKind(models.TextChoices):
 
 
 class StationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("station status", "Open")
+    SUSPENDED = "suspended", pgettext_lazy("station status", "Suspended")
+    CLOSED = "closed", pgettext_lazy("station status", "Closed")
 
 
 # Shown on the public map and API: a closed station is gone for workers, a suspended one is
