@@ -84,8 +84,9 @@ class Station(models.Model):
     # GCJ-02 (see coords.py); converted from whatever system the input used.
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
-    # Grid cell of (lat, lng) for the nearby search (grid.py), kept by the services.
-    cell = models.IntegerField(db_index=True)
+    # Grid cells of (lat, lng) for the nearby search (grid.py), kept by the services.
+    cell = models.IntegerField()
+    cell_coarse = models.IntegerField()
     services = models.JSONField(_("services"), default=list, blank=True)
     services_mask = models.IntegerField(default=0)  # bits of ``services``, kept by the services
     hours = models.JSONField(_("opening hours"), default=dict)  # hours.py, canonical JSON
@@ -98,7 +99,19 @@ class Station(models.Model):
     class Meta:
         verbose_name = _("service station")
         verbose_name_plural = _("service stations")
-        indexes = [models.Index(fields=["org", "kind"])]
+        indexes = [
+            models.Index(fields=["org", "kind"]),
+            # The nearby search reads cell ranges and needs only these columns: with all of
+            # them in the index it never touches the table (SQLite and PostgreSQL alike).
+            models.Index(
+                fields=["cell", "status", "services_mask", "lat", "lng", "org"],
+                name="station_nearby",
+            ),
+            models.Index(
+                fields=["cell_coarse", "status", "services_mask", "lat", "lng", "org"],
+                name="station_nearby_coarse",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -129,6 +129,7 @@ def _clean(fields: dict) -> dict:
         if point:
             cleaned["lat"], cleaned["lng"] = point
             cleaned["cell"] = grid.cell_key(*point)
+            cleaned["cell_coarse"] = grid.coarse_key(*point)
     if errors:
         raise ApplicationError(_("Please correct the marked fields."), fields=errors)
     return cleaned

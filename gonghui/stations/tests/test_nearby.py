@@ -147,6 +147,7 @@ def test_agrees_with_a_full_scan_on_random_stations(world):
             lat=lat,
             lng=lng,
             cell=grid.cell_key(lat, lng),
+            cell_coarse=grid.coarse_key(lat, lng),
             hours=template.hours,
         )
         for n, (lat, lng) in enumerate(rows)
