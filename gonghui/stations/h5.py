@@ -97,7 +97,7 @@ def _map_config() -> dict:
             "not_open": _("Not open now"),
             "suspended": _("Suspended"),
             "route": _("Route"),
-            "details": _("Details"),
+            "details": _("See details"),
             "locating": _("Finding where you are…"),
             "located": _("Nearest first, from where you are."),
             "from_district": _("Nearest first, from the centre of %(name)s."),

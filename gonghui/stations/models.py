@@ -74,6 +74,9 @@ class Station(models.Model):
     # Short random code used in public URLs and QR plates instead of the primary key.
     code = models.CharField(_("public code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # Sort and search keys kept by the services, as on Org: full pinyin and initials.
+    name_pinyin = models.CharField(max_length=400, blank=True, db_index=True)
+    name_initials = models.CharField(max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=StationKind.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=StationStatus.choices, default=StationStatus.OPEN

@@ -38,11 +38,14 @@ def station_list(
     stations = scope.filter(Station.objects.select_related("org"))
     if q.strip():
         q = q.strip()
+        key = q.lower().replace(" ", "")
         stations = stations.filter(
             Q(name__icontains=q)
             | Q(address__icontains=q)
             | Q(venue_name__icontains=q)
             | Q(code__iexact=q)
+            | Q(name_pinyin__contains=key)
+            | Q(name_initials__startswith=key)
         )
     if kind:
         stations = stations.filter(kind=kind)
@@ -54,7 +57,7 @@ def station_list(
     if org_code:
         org = scope.orgs().filter(code=org_code).first()
         stations = stations.filter(org__path__startswith=org.path) if org else stations.none()
-    return stations.order_by("org__path", "name")
+    return stations.order_by("org__path", "name_pinyin")
 
 
 def _bit(bit: int):

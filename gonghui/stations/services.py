@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit_record, model_snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.core.permissions import Perm
+from gonghui.core.pinyin import pinyin_keys
 from gonghui.core.scope import Scope
 from gonghui.orgs.models import Org
 from gonghui.stations import grid
@@ -132,6 +133,8 @@ def _clean(fields: dict) -> dict:
             cleaned["cell_coarse"] = grid.coarse_key(*point)
     if errors:
         raise ApplicationError(_("Please correct the marked fields."), fields=errors)
+    if "name" in cleaned:
+        cleaned["name_pinyin"], cleaned["name_initials"] = pinyin_keys(cleaned["name"])
     return cleaned
 
 

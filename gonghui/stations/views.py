@@ -35,7 +35,7 @@ def station_list(request):
     )
     stations = selectors.with_recent_use(stations)
     if f["sort"] == "use":
-        stations = stations.order_by("-recent_visits", "name")
+        stations = stations.order_by("-recent_visits", "name_pinyin")
     page = Paginator(stations, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,

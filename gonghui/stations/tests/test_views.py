@@ -169,3 +169,13 @@ def test_dashboard_figures_roll_up_the_subtree(world, login):
     assert city["stations"].value == 3 and city["station_visits"].value == 1
     page = login("dongcheng_admin").get("/").content.decode()
     assert 'data-figure="stations"' in page and "/stations/?kind=worker_home" in page
+
+
+def test_list_sorts_by_pinyin_and_finds_by_initials(world, login):
+    for name in ("张自忠路暖心驿站", "安定门暖心驿站", "龙潭湖职工之家"):
+        make_station(world, name=name)
+    client = login("longtan_officer")
+    names = [s.name for s in client.get("/stations/").context["page"].object_list]
+    assert names == ["安定门暖心驿站", "龙潭湖职工之家", "张自忠路暖心驿站"]
+    found = client.get("/stations/", {"q": "lthzgzj"}).context["page"].object_list
+    assert [s.name for s in found] == ["龙潭湖职工之家"]
