@@ -196,13 +196,16 @@ def _point(rng: random.Random, district: District, host: str) -> tuple[float, fl
     )
 
 
-def _common(rng: random.Random, district: District, host: str, venue_kind: str) -> dict:
+def _common(
+    rng: random.Random, district: District, host: str, venue_kind: str, place: str = ""
+) -> dict:
     lat, lng = _point(rng, district, host)
+    place = place or rng.choice(district.places)
     return {
         "lat": round(lat, 6),
         "lng": round(lng, 6),
         "crs": "gcj02",
-        "address": f"北京市{district.name}{rng.choice(district.places)}{rng.choice('东西南北')}"
+        "address": f"北京市{district.name}{place}{rng.choice('东西南北')}"
         f"{rng.choice(['大街', '路', '胡同', '里'])}{rng.randint(1, 180)}号",
         "services": _services(rng),
         "hours": _hours(rng, venue_kind).to_json(),
@@ -244,7 +247,7 @@ def station_specs(seed: int = SEED) -> Iterator[StationSpec]:
                     "kind": "warm_station",
                     "venue_kind": venue_kind,
                     "venue_name": venue.removesuffix("爱心驿站").removesuffix("户外劳动者服务站"),
-                    **_common(rng, district, host, venue_kind),
+                    **_common(rng, district, host, venue_kind, place),
                 },
             )
 
