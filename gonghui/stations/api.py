@@ -64,7 +64,9 @@ def _out(station: Station, crs: Crs) -> dict:
 
 
 def _details(payload: StationDetailsIn) -> dict:
-    fields = payload.dict(exclude_none=True, exclude={"org_code", "lat", "lng", "crs"})
+    # exclude_unset, not exclude_none: a null inside the hours (makeup_day_follows) means
+    # something, while what a PATCH leaves out must stay as it is.
+    fields = payload.dict(exclude_unset=True, exclude={"org_code", "lat", "lng", "crs"})
     if (payload.lat is None) != (payload.lng is None):
         raise ApplicationError(
             _("Give latitude and longitude together."), fields={"lat": [_("Required.")]}

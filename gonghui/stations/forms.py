@@ -4,7 +4,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.stations.coords import CRS_CHOICES, Crs, from_gcj02
+from gonghui.stations.coords import CRS_CHOICES, Crs
 from gonghui.stations.hours import (
     WEEKDAY_KEYS,
     WEEKDAY_LABELS,
@@ -136,7 +136,6 @@ class StationForm(forms.Form):
     @classmethod
     def initial_for(cls, station: Station) -> dict:
         hours = OpeningHours.from_stored(station.hours)
-        lat, lng = from_gcj02(station.lat, station.lng, Crs.GCJ02)
         initial = {
             name: getattr(station, name)
             for name in (
@@ -152,9 +151,9 @@ class StationForm(forms.Form):
             )
         }
         initial.update(
-            crs=Crs.GCJ02,
-            lat=lat,
-            lng=lng,
+            crs=Crs.GCJ02,  # as stored
+            lat=station.lat,
+            lng=station.lng,
             closed_on_holidays=hours.closed_on_holidays,
             makeup_day_follows=""
             if hours.makeup_day_follows is None

@@ -220,3 +220,16 @@ def test_list_query_count_does_not_grow_with_the_page(api, world, django_assert_
     with django_assert_max_num_queries(8):
         response = client.get("/api/v1/stations/", {"page_size": 100})
     assert response.json()["count"] == 12
+
+
+def test_patch_changes_only_what_is_sent_and_keeps_nulls_inside_the_hours(api, world):
+    station = make_station(world, venue_name="物美便利店", hours=daily(480, 1200).to_json())
+    hours = {**daily(540, 1020).to_json(), "makeup_day_follows": None}
+    response = api("longtan_officer").patch(
+        f"/api/v1/stations/{station.pk}", {"hours": hours}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    station.refresh_from_db()
+    assert station.hours["makeup_day_follows"] is None
+    assert station.hours["days"][0]["intervals"] == [[540, 1020]]
+    assert station.venue_name == "物美便利店"
