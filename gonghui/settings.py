@@ -184,8 +184,8 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # The station map's background tiles (Leaflet URL template) and the coordinate system they are
-# drawn in, so markers land in the right place: gcj02 for AMap/Tencent tiles, wgs84 for
-# OpenStreetMap. Without reachable tiles the map page still lists stations by distance.
+# drawn in, so markers land in the right place (checked at start: gcj02 for AMap/Tencent, wgs84 for
+# OpenStreetMap). Without reachable tiles the map page still lists stations by distance.
 STATION_TILE_URL = env(
     "STATION_TILE_URL",
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",

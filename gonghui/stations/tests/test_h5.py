@@ -103,3 +103,11 @@ def test_notes_stay_with_staff(world, station):
     station_check_in(station=station, device="x" * 20)
     station_visit_rate(station=station, device="x" * 20, rating=2, note="厕所坏了")
     assert "厕所坏了" not in Client().get(f"/h5/stations/{station.code}/").content.decode()
+
+
+def test_a_tile_system_leaflet_cannot_draw_is_refused_at_start(settings):
+    from gonghui.stations.apps import check_tile_settings
+
+    assert check_tile_settings(None) == []
+    settings.STATION_TILE_CRS = "bd09"
+    assert [error.id for error in check_tile_settings(None)] == ["stations.E001"]
