@@ -26,7 +26,7 @@ gonghui/locale/zh_Hans/LC_MESSAGES/django.mo: gonghui/locale/zh_Hans/LC_MESSAGES
 	cd gonghui && ../$(PY) ../manage.py compilemessages -l zh_Hans -v 0
 
 messages: $(VENV)/.installed  ## refresh the message catalogue after changing UI text
-	cd gonghui && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --add-location file -i 'node_modules/*'
+	cd gonghui && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-fuzzy-matching --add-location file -i 'node_modules/*'
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0

@@ -8,6 +8,9 @@ from gonghui.core.testing import PASSWORD, World, build_world
 def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path / "var"
+    settings.GONGHUI_KEY_FILE = tmp_path / "keys.json"
 
 
 @pytest.fixture

@@ -127,3 +127,14 @@ def scope_for_user(user, *, acting_role_id: int | None = None, all_roles: bool =
         return Scope(user, ())
     acting = next((g for g in grants if g.role_id == acting_role_id), grants[0])
     return Scope(user, grants if all_roles else (acting,), acting)
+
+
+def system_scope(org: Org) -> Scope:
+    """Full rights over one subtree with no user behind them: management commands run by
+    the operator (``import_workers --org``). Their audit events carry no actor, via "cli"."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from gonghui.core.permissions import RoleKind
+
+    grant = Grant(0, org.pk, org.path, org.name, RoleKind.ADMIN)
+    return Scope(AnonymousUser(), (grant,), grant)
