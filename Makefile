@@ -26,7 +26,7 @@ gonghui/locale/zh_Hans/LC_MESSAGES/django.mo: gonghui/locale/zh_Hans/LC_MESSAGES
 	cd gonghui && ../$(PY) ../manage.py compilemessages -l zh_Hans -v 0
 
 messages: $(VENV)/.installed  ## refresh the message catalogue after changing UI text
-	cd gonghui && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-fuzzy-matching --add-location file -i 'node_modules/*'
+	cd gonghui && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --add-location file -i 'node_modules/*'
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
@@ -34,7 +34,9 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
-	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@echo "Serving http://$(HOST):$(PORT)/ with a background task worker (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 0.5 --no-reload & \
 	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 test: setup
@@ -50,8 +52,10 @@ lint: setup
 	$(BIN)/ruff check $(wildcard gonghui bench e2e)
 	$(BIN)/ruff format --check $(wildcard gonghui bench e2e)
 
-bench: setup
-	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done
+bench: setup  ## every benchmark; BENCH_ARGS=--quick for the short runs
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@for script in $(filter-out bench/__init__.py,$(wildcard bench/*.py)); do \
+		echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done
 
 screenshots: setup
 	$(PY) e2e/screenshots.py

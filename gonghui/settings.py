@@ -202,4 +202,7 @@ TASKS = {
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) << 20
 IMPORT_PARALLEL_MIN_ROWS = envint("IMPORT_PARALLEL_MIN_ROWS", 20_000)
 IMPORT_MAX_WORKERS = envint("IMPORT_MAX_WORKERS", 4)
+# A commit of at least this many new rows, into a table no bigger than the import, builds
+# the table's indexes afterwards instead of row by row (PostgreSQL; locks the table).
+IMPORT_REBUILD_INDEXES_MIN_ROWS = envint("IMPORT_REBUILD_INDEXES_MIN_ROWS", 50_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 << 20

@@ -17,7 +17,6 @@ re-encrypts and re-indexes every protected column.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import logging
@@ -150,11 +149,22 @@ def reset_keyring_cache() -> None:
 
 # Encryption
 
+# Cipher objects by key: building one costs more than using it, and a
+# million-row import uses the same two keys a million times.
+_ciphers: dict[bytes, AESGCM] = {}
+
+
+def _cipher(key: bytes) -> AESGCM:
+    cipher = _ciphers.get(key)
+    if cipher is None:
+        cipher = _ciphers[key] = AESGCM(key)
+    return cipher
+
 
 def encrypt(field: str, plaintext: str, ring: Keyring | None = None) -> bytes:
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.encryption_keys[ring.active]).encrypt(
+    sealed = _cipher(ring.encryption_keys[ring.active]).encrypt(
         nonce, plaintext.encode(), field.encode()
     )
     return bytes((FORMAT, ring.active)) + nonce + sealed
@@ -169,7 +179,7 @@ def decrypt(field: str, token: bytes | memoryview, ring: Keyring | None = None) 
     if key is None:
         raise KeyFileError(f"encryption key {token[1]} is not in the key file")
     nonce, sealed = token[2 : 2 + NONCE_BYTES], token[2 + NONCE_BYTES :]
-    return AESGCM(key).decrypt(nonce, sealed, field.encode()).decode()
+    return _cipher(key).decrypt(nonce, sealed, field.encode()).decode()
 
 
 def key_number(token: bytes | memoryview) -> int:
@@ -182,8 +192,8 @@ def key_number(token: bytes | memoryview) -> int:
 def blind_index(field: str, normalised: str, ring: Keyring | None = None, *, key=None) -> str:
     """The keyed hash used for exact lookup; ``normalised`` must already be canonical."""
     secret = key or (ring or keyring()).index_key
-    digest = hmac.new(secret, f"{field}:{normalised}".encode(), hashlib.sha256).hexdigest()
-    return digest[:INDEX_HEX_CHARS]
+    digest = hmac.digest(secret, f"{field}:{normalised}".encode(), "sha256")
+    return digest[: INDEX_HEX_CHARS // 2].hex()
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ a regex for mobiles, AES-GCM and HMAC, pinyin cached by name).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,16 +23,15 @@ from gonghui.core.identity import (
     check_mobile,
     normalise_id_number,
     normalise_phone,
-    normalise_text,
     parse_id_number,
 )
 from gonghui.core.imports.cells import cell_date, cell_text, is_number
 from gonghui.core.imports.columns import Column
-from gonghui.core.imports.db import copy_rows
+from gonghui.core.imports.db import copy_rows, indexes_rebuilt
 from gonghui.core.imports.spec import Checked, ImportSpec, register_import
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.pinyin import pinyin_keys
-from gonghui.members.models import EmploymentForm, MembershipStatus, Worker, WorkerImportRow
+from gonghui.members.models import EmploymentForm, MembershipStatus, WorkerImportRow
 from gonghui.members.services.employers import employers_ensure
 from gonghui.orgs.models import OrgStatus
 
@@ -122,8 +123,16 @@ PHONE_COLUMNS = ("phone_enc", "phone_index", "phone_masked", "phone_tail")
 class Context:
     default_org_id: int
     orgs: dict[str, int]  # code, name and short name of every active org in scope
+    scope_paths: tuple[str, ...]  # the importer's subtrees, for people already registered
     today: date
     ring: Keyring
+
+
+def _pick(cells: list, positions: list[int | None], width: int) -> list:
+    """The row's cells in the order of COLUMNS, None for a column the file lacks."""
+    if len(cells) < width:
+        cells = [*cells, *([None] * (width - len(cells)))]
+    return [cells[p] if p is not None else None for p in positions]
 
 
 def _org_lookup(scope) -> dict[str, int]:
@@ -145,26 +154,38 @@ class WorkerImport(ImportSpec):
     duplicate_column = gettext_lazy("Resident ID number")
 
     def prepare(self, job, scope) -> Context:
-        return Context(job.org_id, _org_lookup(scope), timezone.localdate(), keyring())
+        paths = tuple(grant.org_path for grant in scope.grants)
+        return Context(job.org_id, _org_lookup(scope), paths, timezone.localdate(), keyring())
 
     def check_rows(self, context: Context, rows, index) -> list[Checked]:
         labels = {c.key: str(c.label) for c in COLUMNS}
-        return [self._check(context, number, cells, index, labels) for number, cells in rows]
+        positions = [index.get(c.key) for c in COLUMNS]  # the order of COLUMNS
+        width = max((p for p in positions if p is not None), default=0) + 1
+        return [
+            self._check(context, number, _pick(cells, positions, width), labels)
+            for number, cells in rows
+        ]
 
-    def _check(self, ctx: Context, number: int, cells: list, index, labels) -> Checked:
-        def cell(key):
-            i = index.get(key)
-            return cells[i] if i is not None and i < len(cells) else None
-
+    def _check(self, ctx: Context, number: int, cells: list, labels) -> Checked:
+        (
+            raw_name,
+            raw_id,
+            raw_phone,
+            raw_employer,
+            raw_org,
+            raw_form,
+            raw_gender,
+            raw_birth,
+            raw_joined,
+        ) = cells
         result = Checked(number)
         issues = result.issues
-        name = cell_text(cell("name"))
+        name = cell_text(raw_name)
         if not name:
             issues.append((labels["name"], _("The name is missing.")))
         elif len(name) > 50:
             issues.append((labels["name"], _("The name is longer than 50 characters.")))
         id_info, id_number = None, ""
-        raw_id = cell("id_number")
         if is_number(raw_id):
             issues.append(
                 (
@@ -182,24 +203,25 @@ class WorkerImport(ImportSpec):
                 id_info = parse_id_number(id_number, today=ctx.today)
             except IdentityError as exc:
                 issues.append((labels["id_number"], str(exc.reason)))
-        phone = normalise_phone(cell_text(cell("phone")))
+        phone = normalise_phone(cell_text(raw_phone)) if raw_phone else ""
         if phone:
             try:
                 check_mobile(phone)
             except IdentityError as exc:
                 issues.append((labels["phone"], str(exc.reason)))
-        gender = self._gender(cell("gender"), id_info, labels, issues)
-        birth_date = self._birth_date(cell("birth_date"), id_info, ctx, labels, issues)
-        org_id = self._org(cell("org"), ctx, labels, issues)
-        form = self._form(cell("employment_form"), labels, issues)
+        gender = self._gender(raw_gender, id_info, labels, issues)
+        birth_date = self._birth_date(raw_birth, id_info, ctx, labels, issues)
+        org_id = self._org(raw_org, ctx, labels, issues)
+        form = self._form(raw_form, labels, issues)
         joined_on = None
-        try:
-            joined_on = cell_date(cell("joined_on"), today=ctx.today)
-        except IdentityError as exc:
-            issues.append((labels["joined_on"], str(exc.reason)))
-        employer = cell_text(cell("employer"))[:100]
+        if raw_joined:
+            try:
+                joined_on = cell_date(raw_joined, today=ctx.today)
+            except IdentityError as exc:
+                issues.append((labels["joined_on"], str(exc.reason)))
         if issues:
             return result
+        employer = cell_text(raw_employer)[:100] if raw_employer else ""
         ring = ctx.ring
         id_index = blind_index("id_number", id_number, ring) if id_number else None
         result.key = id_index
@@ -228,7 +250,7 @@ class WorkerImport(ImportSpec):
 
     @staticmethod
     def _gender(raw, id_info, labels, issues) -> str:
-        text = cell_text(raw).lower()
+        text = cell_text(raw).lower() if raw else ""
         given = GENDER_WORDS.get(text, "") if text else ""
         if text and not given:
             issues.append((labels["gender"], _("Write 男 or 女.")))
@@ -240,6 +262,8 @@ class WorkerImport(ImportSpec):
 
     @staticmethod
     def _birth_date(raw, id_info, ctx, labels, issues):
+        if not raw:
+            return id_info.birth_date if id_info else None
         try:
             given = cell_date(raw, today=ctx.today)
         except IdentityError as exc:
@@ -255,6 +279,11 @@ class WorkerImport(ImportSpec):
 
     @staticmethod
     def _org(raw, ctx, labels, issues) -> int:
+        if not raw:
+            return ctx.default_org_id
+        org_id = ctx.orgs.get(raw)  # as typed: most files name the union exactly
+        if org_id is not None and org_id != AMBIGUOUS:
+            return org_id
         text = cell_text(raw)
         if not text:
             return ctx.default_org_id
@@ -282,7 +311,12 @@ class WorkerImport(ImportSpec):
 
     @staticmethod
     def _form(raw, labels, issues) -> str:
-        text = normalise_text(cell_text(raw)).replace(" ", "").lower()
+        if not raw:
+            return EmploymentForm.EMPLOYEE
+        form = FORM_BY_WORD.get(raw)  # as typed, the usual case
+        if form is not None:
+            return form
+        text = cell_text(raw).replace(" ", "").lower()
         if not text:
             return EmploymentForm.EMPLOYEE
         form = FORM_BY_WORD.get(text)
@@ -297,16 +331,13 @@ class WorkerImport(ImportSpec):
             return EmploymentForm.EMPLOYEE
         return form
 
-    def check_against_register(self, job, scope, checked) -> int:
+    def check_against_register(self, context: Context, checked) -> int:
         keys = {c.key: c for c in checked if c.key and not c.issues}
         if not keys:
             return 0
         existing = 0
-        matches = Worker.objects.filter(id_number_index__in=list(keys)).values_list(
-            "id_number_index", "org__path"
-        )
-        for key, org_path in matches:
-            if any(grant.covers(org_path) for grant in scope.grants):
+        for key, org_path in _registered(list(keys)):
+            if org_path.startswith(context.scope_paths):
                 existing += 1
                 continue
             result = keys[key]
@@ -322,8 +353,14 @@ class WorkerImport(ImportSpec):
             )
         return existing
 
-    def stage(self, job, records) -> None:
-        copy_rows(WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(job.pk, *r) for r in records])
+    def stage(self, job_id: int, records) -> None:
+        copy_rows(WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(job_id, *r) for r in records])
+
+    def unstage(self, job_id: int, rows: list[int]) -> None:
+        for start in range(0, len(rows), 5000):
+            WorkerImportRow.objects.filter(
+                job_id=job_id, row__in=rows[start : start + 5000]
+            ).delete()
 
     def discard(self, job) -> None:
         WorkerImportRow.objects.filter(job_id=job.pk).delete()
@@ -331,8 +368,44 @@ class WorkerImport(ImportSpec):
     def commit(self, job, scope, *, existing: str) -> dict[str, int]:
         names = WorkerImportRow.objects.filter(job_id=job.pk).exclude(employer_name="")
         employers_ensure(names=set(names.values_list("employer_name", flat=True).distinct()))
-        updated = _update_existing(job) if existing == "update" else 0
-        return {"created": _insert_new(job), "updated": updated}
+        # the check counted people already registered: with none, there is nothing to update
+        has_existing = job.counts.get("existing", 0) > 0
+        updated = _update_existing(job) if existing == "update" and has_existing else 0
+        staged = job.counts.get("valid", 0) - job.counts.get("existing", 0)
+        with indexes_rebuilt("members_worker") if _rebuild_indexes(staged) else nullcontext():
+            created = _insert_new(job)
+        if (
+            created >= settings.IMPORT_REBUILD_INDEXES_MIN_ROWS
+            and connection.vendor == "postgresql"
+        ):
+            with connection.cursor() as cursor:  # fresh statistics for the search plans
+                cursor.execute("ANALYZE members_worker")
+        return {"created": created, "updated": updated}
+
+
+def _rebuild_indexes(new_rows: int) -> bool:
+    """A big import into a register no bigger than itself (a district's first load) builds
+    the indexes afterwards; the register is locked for that commit (core.imports.db)."""
+    if connection.vendor != "postgresql" or new_rows < settings.IMPORT_REBUILD_INDEXES_MIN_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'members_worker'::regclass")
+        estimate = cursor.fetchone()[0]
+    return new_rows >= max(estimate, 0)
+
+
+def _registered(keys: list[str]) -> list[tuple[str, str]]:
+    """(blind index, org path) of workers already in the register with these IDs."""
+    sql = (
+        "SELECT w.id_number_index, o.path FROM members_worker w "
+        "JOIN orgs_org o ON o.id = w.org_id WHERE w.id_number_index "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter, not thousands of %s
+            cursor.execute(sql + "= ANY(%s)", [keys])
+        else:
+            cursor.execute(sql + f"IN ({', '.join(['%s'] * len(keys))})", keys)
+        return cursor.fetchall()
 
 
 def _employer_join() -> str:

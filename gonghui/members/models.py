@@ -101,12 +101,18 @@ class Employer(models.Model):
 
 
 class Worker(models.Model):
+    # Indexes are chosen for the searches the register answers (selectors.worker_search_q)
+    # and kept few: each one costs time on every row of a million-row import.
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="workers"
+        "orgs.Org",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="workers",
+        db_index=False,  # (org, name_pinyin) below serves lookups by org
     )
-    name = models.CharField(_("name"), max_length=50, db_index=True)
-    name_pinyin = models.CharField(max_length=200, db_index=True)
-    name_initials = models.CharField(max_length=50, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, db_index=True)  # + LIKE index on PostgreSQL
+    name_initials = models.CharField(max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
 
@@ -115,12 +121,10 @@ class Worker(models.Model):
     id_number_index = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
     id_number_masked = models.CharField(_("resident ID"), max_length=18, blank=True)
     phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(  # noqa: DJ001
-        max_length=32, null=True, editable=False, db_index=True
-    )
+    phone_index = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
     phone_masked = models.CharField(_("mobile phone"), max_length=11, blank=True)
     # The last four digits are shown in the masked form anyway; kept for "find by tail".
-    phone_tail = models.CharField(max_length=4, blank=True, db_index=True)
+    phone_tail = models.CharField(max_length=4, blank=True)
 
     employer = models.ForeignKey(
         Employer,
@@ -162,7 +166,20 @@ class Worker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["id_number_index"], name="worker_id_number_unique"),
         ]
-        indexes = [models.Index(fields=["org", "name_pinyin"], name="worker_org_pinyin")]
+        indexes = [
+            models.Index(fields=["org", "name_pinyin"], name="worker_org_pinyin"),
+            models.Index(fields=["phone_index"], name="worker_phone"),
+            models.Index(fields=["phone_tail"], name="worker_phone_tail"),
+            # prefix searches (LIKE 'zs%'): pattern indexes on PostgreSQL, plain elsewhere
+            models.Index(
+                fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="worker_initials_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -204,9 +221,19 @@ class WorkerImportRow(models.Model):
     the commit copies these rows into Worker with one INSERT ... SELECT.
     """
 
-    job = models.ForeignKey("core.ImportJob", on_delete=models.CASCADE, related_name="+")
+    # Staging is written at full speed and read once: no index or constraint beyond the
+    # one the commit joins on.
+    job = models.ForeignKey(
+        "core.ImportJob", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     row = models.PositiveIntegerField()
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     name = models.CharField(max_length=50)
     name_pinyin = models.CharField(max_length=200)
     name_initials = models.CharField(max_length=50)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.utils.translation import gettext as _
 
 from gonghui.core.context import CLI_META, reset_meta, set_meta
 from gonghui.core.errors import ApplicationError
@@ -73,32 +73,43 @@ class ImportCommand(BaseCommand):
             raise CommandError(job.message)
         self._report(job, time.monotonic() - started)
         if not commit:
-            self.stdout.write("Dry run: nothing imported. Add --commit to import.")
+            self.stdout.write(_("Dry run: nothing imported. Add --commit to import."))
             return
         import_commit(scope=scope, job=job, only_good=only_good, existing=existing, enqueue=False)
         job = pipeline.commit_job(job.pk, progress=self._progress)
         self._clear_line()
         counts = job.counts
         self.stdout.write(
-            f"Imported: {counts['created']} created, {counts['updated']} updated, "
-            f"{counts['skipped']} skipped, {counts['rejected']} rejected "
-            f"({time.monotonic() - started:.1f} s, {connection.vendor})."
+            _(
+                "Imported: %(created)s created, %(updated)s updated, %(skipped)s skipped, "
+                "%(rejected)s rejected (%(seconds).1f s)."
+            )
+            % {**counts, "seconds": time.monotonic() - started}
         )
 
     def _report(self, job, seconds: float) -> None:
         counts = job.counts
         self.stdout.write(
-            f"Checked {counts['rows']} rows in {seconds:.1f} s: {counts['valid']} good, "
-            f"{counts['rejected']} rejected, {counts['existing']} already in the register."
+            _(
+                "Checked %(rows)s rows in %(seconds).1f s: %(valid)s good, %(rejected)s "
+                "rejected, %(existing)s already in the register."
+            )
+            % {**counts, "seconds": seconds}
         )
         for issue in ImportIssue.objects.filter(job=job)[:FIRST_ERRORS]:
-            self.stdout.write(f"  row {issue.row} {issue.column}: {issue.reason}")
+            self.stdout.write(
+                "  "
+                + _("row %(row)s, %(column)s: %(reason)s")
+                % {"row": issue.row, "column": issue.column, "reason": issue.reason}
+            )
         if counts["rejected"]:
-            self.stdout.write(f"Rejected rows and reasons: {pipeline.errors_path(job)}")
+            self.stdout.write(
+                _("Rejected rows and reasons: %(path)s") % {"path": pipeline.errors_path(job)}
+            )
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         percent = 100 * done // total if total else 100
-        label = {"check": "checking", "commit": "importing"}[phase]
+        label = {"check": _("checking"), "commit": _("importing")}[phase]
         sys.stderr.write(f"\r{label} {percent:3d}% {done}/{total} rows")
         sys.stderr.flush()
 

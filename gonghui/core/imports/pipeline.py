@@ -10,8 +10,10 @@ leaves no partial rows.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +31,7 @@ from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.core.imports.columns import find_header_row, match_columns
 from gonghui.core.imports.errors_workbook import write_errors_workbook
 from gonghui.core.imports.reading import HEADER_SEARCH_ROWS, open_sheet
-from gonghui.core.imports.spec import Checked, ImportSpec, import_spec
+from gonghui.core.imports.spec import ImportSpec, import_spec
 from gonghui.core.models import ImportIssue, ImportJob, ImportState
 from gonghui.core.scope import Scope, scope_for_user, system_scope
 
@@ -38,6 +40,7 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 CHUNK_ROWS = 4000
 MAX_KEPT_REJECTS = 100_000  # rejected rows kept for the errors workbook
+PROGRESS_EVERY_S = 0.5
 
 
 def _quiet(phase: str, done: int, total: int) -> None:
@@ -110,16 +113,16 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     spec.discard(job)  # a re-check starts from nothing
     context = spec.prepare(job, scope)
     tally = _Tally(spec)
-    for chunk, checked in _checked_chunks(spec, context, data, index, total):
-        tally.add(chunk, checked)
-        tally.existing += spec.check_against_register(job, scope, checked)
-        tally.collect_issues(chunk, checked)
-        records = [c.record for c in checked if c.record is not None and not c.issues]
-        if records:
-            spec.stage(job, records)
-        done = min(max(tally.rows_seen - header_number, 0), total)
-        _save(job, progress_done=done)
+    last_saved = 0.0
+    for chunk, (results, existing) in _processed_chunks(spec, context, job.pk, data, index, total):
+        tally.add(chunk, results, existing)
+        done = min(max(chunk[-1][0] - header_number, 0), total)
+        if time.monotonic() - last_saved > PROGRESS_EVERY_S or done == total:
+            _save(job, progress_done=done)
+            last_saved = time.monotonic()
         progress("check", done, total)
+    if tally.unstage:
+        spec.unstage(job.pk, tally.unstage)
     _finish_validation(job, headers, tally)
 
 
@@ -128,47 +131,56 @@ def _data_rows(head: list, rest: Iterator) -> Iterator[tuple[int, list]]:
     yield from rest
 
 
+def process_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> tuple[list, int]:
+    """Check one chunk, hold it against the register, stage its good rows; return only
+    (row, key, issues) per row and how many rows match existing records. Runs in a worker
+    process for big files, so the parent never handles the protected records."""
+    checked = spec.check_rows(context, chunk, index)
+    existing = spec.check_against_register(context, checked)
+    records = [c.record for c in checked if c.record is not None and not c.issues]
+    if records:
+        spec.stage(job_id, records)
+    return [(c.row, c.key, c.issues) for c in checked], existing
+
+
 class _Tally:
     """Counts, duplicate keys and rejected rows as the chunks come back, in row order."""
 
     def __init__(self, spec: ImportSpec) -> None:
         self.spec = spec
         self.rows = 0
-        self.rows_seen = 0
         self.valid = 0
         self.existing = 0
         self.seen: dict[str, int] = {}
+        self.unstage: list[int] = []  # staged rows later found to repeat an earlier row
         self.issues: list[tuple[int, str, str]] = []
         self.rejected_cells: list[tuple[int, list, str]] = []
 
-    def add(self, chunk: list[tuple[int, list]], checked: list[Checked]) -> None:
-        self.rows_seen = chunk[-1][0] if chunk else self.rows_seen
-        for result in checked:
-            if result.key is None:
-                continue
-            first = self.seen.setdefault(result.key, result.row)
-            if first != result.row:
-                result.record = None
-                result.issues.append(
-                    (
-                        self.spec.duplicate_column,
-                        _("Same as row %(row)s: the person appears twice in the file.")
-                        % {"row": first},
-                    )
-                )
-
-    def collect_issues(self, chunk: list[tuple[int, list]], checked: list[Checked]) -> None:
-        cells_by_row = {number: cells for number, cells in chunk}
-        for result in checked:
+    def add(self, chunk: list[tuple[int, list]], results: list, existing: int) -> None:
+        self.existing += existing
+        cells_by_row = dict(chunk)
+        for row, key, issues in results:
             self.rows += 1
-            if not result.issues:
+            if key is not None:
+                first = self.seen.setdefault(key, row)
+                if first != row:
+                    if not issues:
+                        self.unstage.append(row)
+                    issues = [
+                        *issues,
+                        (
+                            self.spec.duplicate_column,
+                            _("Same as row %(row)s: the person appears twice in the file.")
+                            % {"row": first},
+                        ),
+                    ]
+            if not issues:
                 self.valid += 1
                 continue
-            for column, reason in result.issues:
-                self.issues.append((result.row, column, reason))
+            self.issues.extend((row, column, reason) for column, reason in issues)
             if len(self.rejected_cells) < MAX_KEPT_REJECTS:
-                reasons = "；".join(f"{col}：{why}" if col else why for col, why in result.issues)
-                self.rejected_cells.append((result.row, cells_by_row[result.row], reasons))
+                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues)
+                self.rejected_cells.append((row, cells_by_row[row], reasons))
 
 
 def _finish_validation(job: ImportJob, headers: list, tally: _Tally) -> None:
@@ -196,9 +208,8 @@ def _finish_validation(job: ImportJob, headers: list, tally: _Tally) -> None:
 
 
 def _non_empty(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
-    for number, cells in rows:
-        if any(cell not in ("", None) for cell in cells):
-            yield number, cells
+    # any(): "", None (and a lone 0) are empty cells; a row of nothing but those is skipped
+    return ((number, cells) for number, cells in rows if any(cells))
 
 
 def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]]:
@@ -207,30 +218,35 @@ def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]
         yield chunk
 
 
-def _checked_chunks(spec, context, rows, index, total):
-    """(chunk, checked rows) in file order: in this process for small files, in a pool of
-    worker processes (one per core) for big ones."""
+def _processed_chunks(spec, context, job_id, rows, index, total):
+    """(chunk, result of process_chunk) in file order: in this process for small files, in
+    a pool of worker processes (one per core) for big ones."""
     workers = min(os.cpu_count() or 1, settings.IMPORT_MAX_WORKERS)
     parallel = (
         total >= settings.IMPORT_PARALLEL_MIN_ROWS
         and workers > 1
         and not connection.in_atomic_block
+        # an in-memory SQLite database (the test run) does not exist in other processes
+        and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     )
     if not parallel:
         for chunk in _chunks(rows):
-            yield chunk, spec.check_rows(context, chunk, index)
+            yield chunk, process_chunk(spec, context, job_id, chunk, index)
         return
-    connections.close_all()  # forked workers must not share the parent's connections
+    connections.close_all()  # forked workers must open connections of their own
+    # Objects alive now are shared with the workers: frozen, the collector neither walks
+    # them on every collection nor copies their pages by touching them.
+    gc.freeze()
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("fork"),
         initializer=_init_worker,
-        initargs=(spec, context, index),
+        initargs=(spec, context, job_id, index),
     )
     try:
         pending: deque = deque()
         for chunk in _chunks(rows):
-            pending.append((chunk, pool.submit(_check_in_worker, chunk)))
+            pending.append((chunk, pool.submit(_process_in_worker, chunk)))
             if len(pending) > workers * 2:
                 chunk, future = pending.popleft()
                 yield chunk, future.result()
@@ -239,19 +255,20 @@ def _checked_chunks(spec, context, rows, index, total):
             yield chunk, future.result()
     finally:
         pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 _worker_state: tuple | None = None
 
 
-def _init_worker(spec, context, index) -> None:
+def _init_worker(spec, context, job_id, index) -> None:
     global _worker_state
-    _worker_state = (spec, context, index)
+    _worker_state = (spec, context, job_id, index)
 
 
-def _check_in_worker(chunk):
-    spec, context, index = _worker_state
-    return spec.check_rows(context, chunk, index)
+def _process_in_worker(chunk):
+    spec, context, job_id, index = _worker_state
+    return process_chunk(spec, context, job_id, chunk, index)
 
 
 # Commit

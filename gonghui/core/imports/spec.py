@@ -36,15 +36,23 @@ class ImportSpec:
         """Lookups the row checks need (orgs by name, ...), built once; must pickle."""
         return None
 
-    def check_rows(self, context: Any, rows: list[tuple[int, list]], index: dict[str, int]):
+    def check_rows(
+        self, context: Any, rows: list[tuple[int, list]], index: dict[str, int]
+    ) -> list[Checked]:
         raise NotImplementedError
 
-    def check_against_register(self, job, scope, checked: list[Checked]) -> int:
+    def check_against_register(self, context: Any, checked: list[Checked]) -> int:
         """Add issues to rows the register refuses (e.g. the person belongs to a union
-        outside the importer's scope); return how many rows match existing records."""
+        outside the importer's scope); return how many rows match existing records.
+        Runs beside ``check_rows`` (in a worker process for big files)."""
         return 0
 
-    def stage(self, job, records: list[tuple]) -> None:
+    def stage(self, job_id: int, records: list[tuple]) -> None:
+        """Keep checked records until the commit (in worker processes for big files)."""
+        raise NotImplementedError
+
+    def unstage(self, job_id: int, rows: list[int]) -> None:
+        """Drop staged rows found later to repeat an earlier row of the file."""
         raise NotImplementedError
 
     def commit(self, job, scope, *, existing: str) -> dict[str, int]:

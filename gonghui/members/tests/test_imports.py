@@ -288,10 +288,10 @@ def test_the_cli_checks_and_commits(world, tmp_path, capsys):
     path = write_xlsx(tmp_path / "w.xlsx", [HEADER, ["张三", ZHANG], ["", LI]])
     call_command("import_workers", str(path), org="bj-dc-lt")
     out = capsys.readouterr().out
-    assert "1 good, 1 rejected" in out and "row 3" in out and not Worker.objects.exists()
+    assert "正确 1 行，未通过 1 行" in out and "第 3 行" in out and not Worker.objects.exists()
     call_command("import_workers", str(path), org="bj-dc-lt", commit=True, only_good=True)
     out = capsys.readouterr()
-    assert "1 created" in out.out and "checking 100%" in out.err
+    assert "新增 1 人" in out.out and "校验中 100%" in out.err
     assert Worker.objects.get().org.code == "bj-dc-lt"
 
 
