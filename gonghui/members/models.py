@@ -178,6 +178,7 @@ class Worker(models.Model):
                 fields=["name_initials"],
                 name="worker_initials_prefix",
                 opclasses=["varchar_pattern_ops"],
+                include=["name_pinyin", "org"],
             ),
         ]
 

@@ -117,13 +117,16 @@ def test_fast_id_check_agrees_with_stdnum(born, serial, region, corrupt):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.from_regex(r"^1[0-9]{10}$", fullmatch=True))
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
 def test_fast_mobile_check_agrees_with_phonenumbers(number):
-    parsed = phonenumbers.parse(number, "CN")
-    reference = (
-        phonenumbers.is_valid_number(parsed)
-        and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
-    )
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+        reference = (
+            phonenumbers.is_valid_number(parsed)
+            and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+        )
+    except phonenumbers.NumberParseException:
+        reference = False
     try:
         check_mobile(number)
         fast = True
