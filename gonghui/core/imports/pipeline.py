@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,6 +302,13 @@ def commit_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
     except ApplicationError as exc:
         _save(job, state=ImportState.VALIDATED, message=exc.message[:500])
         raise
+    except IntegrityError as exc:
+        # another import registered some of the same people between our check and commit:
+        # the unique index refused them, and with them this whole commit
+        message = _("Some of these people were registered by another import meanwhile; "
+                    "nothing was imported. Commit again to update or skip them.")  # fmt: skip
+        _save(job, state=ImportState.VALIDATED, message=message)
+        raise ConflictError(message) from exc
     except Exception:
         logger.exception("import %s failed while committing", job.pk)
         _save(job, state=ImportState.FAILED, message=_("The import failed; nothing was imported."))
