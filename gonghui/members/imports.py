@@ -143,6 +143,7 @@ class WorkerImport(ImportSpec):
     title = gettext_lazy("Workers")
     columns = COLUMNS
     duplicate_column = gettext_lazy("Resident ID number")
+    register_url_name = "members:list"
 
     def prepare(self, job, scope) -> Context:
         return Context(job.org_id, _org_lookup(scope), timezone.localdate(), keyring())
