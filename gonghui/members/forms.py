@@ -12,7 +12,11 @@ from gonghui.members.models import EmploymentForm, Gender, MembershipStatus, Wor
 from gonghui.members.selectors import group_list
 
 ALL = [("", _("All"))]
-SEARCH_HINT = _("Name, pinyin or its initials, last 4 digits of the phone, phone or resident ID")
+SEARCH_HINT = _("Name, pinyin, phone or resident ID number")
+SEARCH_HELP = _(
+    "Pinyin may be just the initials (zs for 张三); a phone may be just its last 4 digits."
+)
+FILTERS = ("org", "employment_form", "gig", "membership_status", "group")
 
 
 def _group_choices() -> list[tuple[str, str]]:
@@ -42,13 +46,23 @@ class WorkerFilterForm(forms.Form):
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": SEARCH_HINT, "autocomplete": "off"}
+            {
+                "type": "search",
+                "placeholder": SEARCH_HINT,
+                "title": SEARCH_HELP,
+                "autocomplete": "off",
+            }
         )
         self.fields["org"] = ScopedOrgChoiceField(
             scope, label=_("Union"), required=False, empty_label=_("All unions in scope")
         )
         self.fields["group"].choices = ALL + _group_choices()
         self.order_fields(["q", "org"])
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether any filter beside the search box is set (they fold away on a phone)."""
+        return any(self.data.get(name) for name in FILTERS)
 
     def filters(self) -> dict:
         """Keyword arguments for ``worker_list``: the valid filters, the others left out."""
@@ -83,7 +97,9 @@ class WorkerForm(forms.Form):
         label=_("Employment form"), choices=EmploymentForm.choices, initial=EmploymentForm.EMPLOYEE
     )
     groups = forms.MultipleChoiceField(
-        label=_("Groups"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Groups"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:

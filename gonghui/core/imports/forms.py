@@ -10,7 +10,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_("xlsx, xls, ods or csv; the first sheet is read."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
     )
 
     def __init__(self, *args, scope, **kwargs) -> None:

@@ -269,3 +269,16 @@ def test_an_unknown_kind_is_not_found(login):
 def test_the_workers_list_links_to_the_import(login, world):
     page = text(login("longtan_officer").get("/workers/"))
     assert "/imports/workers/new/" in page
+
+
+def test_an_import_run_from_the_command_line_shows_who_ran_it(world, login, tmp_path):
+    # given: the operator's CLI import (no user behind it) into 龙潭
+    from django.core.management import call_command
+
+    path = write_xlsx(tmp_path / "cli.xlsx", [HEADER, *GOOD])
+    call_command("import_workers", str(path), "--org", "bj-dc-lt")
+    job = ImportJob.objects.get()
+    client = login("longtan_officer")
+    # then
+    assert "命令行" in text(client.get("/imports/"))
+    assert "命令行" in text(client.get(f"/imports/{job.pk}/"))
