@@ -92,7 +92,11 @@ def import_recheck(*, scope: Scope, job: ImportJob, mapping: dict[str, str]) -> 
         raise ConflictError(_("This import cannot be checked again now."))
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ImportState.QUEUED, message="", updated_at=timezone.now()
+            mapping=mapping,
+            state=ImportState.QUEUED,
+            existing="",  # a check, not a commit, is what waits now
+            message="",
+            updated_at=timezone.now(),
         )
         audit_record(
             action="import.recheck",

@@ -80,7 +80,17 @@ def import_detail(request, importjob_id: int):
 def _status_context(request, job: ImportJob, *, commit_form=None, mapping_form=None) -> dict:
     spec = import_spec(job.kind)
     can_edit = request.scope.can(Perm.EDIT, job.org)
-    context = {"job": job, "spec": spec, "can_edit": can_edit, "percent": int(job.progress * 100)}
+    # a commit waits in the queue like a check does; the choice made at commit tells them apart
+    committing = job.state == ImportState.COMMITTING or (
+        job.state == ImportState.QUEUED and bool(job.existing)
+    )
+    context = {
+        "job": job,
+        "spec": spec,
+        "can_edit": can_edit,
+        "percent": int(job.progress * 100),
+        "phase": "commit" if committing else "check",
+    }
     if job.state in {ImportState.VALIDATED, ImportState.COMMITTED}:
         context["issues"] = selectors.import_issues(job)
         context["issue_count"] = selectors.import_issue_count(job)

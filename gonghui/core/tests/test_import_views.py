@@ -86,6 +86,10 @@ def test_the_page_polls_a_fragment_while_the_job_runs(upload, login, world):
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.VALIDATED)
     done = text(client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true"))
     assert "hx-trigger" not in done and 'data-testid="import-counts"' in done
+    # a commit waiting in the queue is told apart from a check
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED, existing="update")
+    queued = text(client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true"))
+    assert "正在写入名册" in queued and 'hx-trigger="every 1s"' in queued
 
 
 def test_commit_of_all_rows_is_refused_while_some_are_rejected(
