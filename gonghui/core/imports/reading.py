@@ -48,7 +48,7 @@ def open_sheet(path: Path, file_name: str) -> Sheet:
         ) from exc
     # iter_rows starts at the sheet's first row (blank rows above the data included), so
     # the n-th row it yields is row n of the spreadsheet, as the user sees it in Excel.
-    total = sheet.total_height
+    total = sheet.total_height + 1  # the index of the last row, counted from 0
     return Sheet(rows=enumerate(sheet.iter_rows(), start=1), total=total)
 
 

@@ -58,6 +58,7 @@ def test_upload_checks_every_row_and_shows_the_dry_run(upload):
     page = text(client.get(f"/imports/{job.pk}/"))
     # then: counts, each bad row with its spreadsheet row number, column and reason
     assert job.state == ImportState.VALIDATED and not Worker.objects.exists()
+    assert job.progress_done == job.progress_total == 4  # the data rows below the header
     assert 'data-testid="import-counts"' in page
     assert "<b>4</b>" in page and "<b>2</b>" in page
     errors = page[page.index('data-testid="import-errors"') :]
