@@ -241,6 +241,19 @@ def test_the_import_flow_end_to_end(api, tmp_path, django_capture_on_commit_call
     polled = client.get(f"/api/v1/workers/imports/{job_id}")
     assert polled.status_code == 200
     body = polled.json()
+    assert set(body) == {
+        "id",
+        "state",
+        "progress",
+        "counts",
+        "errors",
+        "errors_total",
+        "already_registered",
+        "message",
+        "file_name",
+        "org",
+        "created_at",
+    }
     assert body["state"] == "validated" and body["progress"] == 1.0
     assert body["counts"] == {"valid": 2, "rejected": 2, "created": 0, "updated": 0, "skipped": 0}
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(5, "身份证号码"), (6, "手机号码")]
