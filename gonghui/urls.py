@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("workers/", include("gonghui.members.urls")),
+    path("imports/", include("gonghui.core.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

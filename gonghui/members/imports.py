@@ -152,6 +152,7 @@ class WorkerImport(ImportSpec):
     title = gettext_lazy("Workers")
     columns = COLUMNS
     duplicate_column = gettext_lazy("Resident ID number")
+    register_url_name = "members:list"
 
     def prepare(self, job, scope) -> Context:
         paths = tuple(grant.org_path for grant in scope.grants)

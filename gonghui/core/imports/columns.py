@@ -55,12 +55,33 @@ def match_columns(
 
 
 def find_header_row(
-    rows: Sequence[tuple[int, list]], columns: Sequence[Column]
+    rows: Sequence[tuple[int, list]],
+    columns: Sequence[Column],
+    mapping: dict[str, str] | None = None,
 ) -> tuple[int, list] | None:
-    """The first row that names at least two of our columns (or the only required one):
-    exports often carry a title row or two above the headers."""
+    """The first row that names at least two of our columns, or every header the user chose
+    in ``mapping``: exports often carry a title row or two above the headers, and a sheet
+    whose headers we recognise none of is read once the user has said which is which."""
     needed = min(2, len(columns))
+    chosen = {key for key, header in (mapping or {}).items() if header}
     for number, cells in rows:
-        if len(match_columns(cells, columns)) >= needed:
+        found = match_columns(cells, columns, mapping)
+        if len(found) >= needed or (chosen and chosen <= found.keys()):
             return number, cells
     return None
+
+
+def likely_header_row(
+    rows: Sequence[tuple[int, list]], columns: Sequence[Column]
+) -> tuple[int, list] | None:
+    """The row to offer when asking the user which column is which: the recognised header
+    row, else the row with the most text cells (a title row above has only one)."""
+    found = find_header_row(rows, columns)
+    if found:
+        return found
+
+    def text_cells(row: tuple[int, list]) -> int:
+        return sum(isinstance(cell, str) and bool(cell.strip()) for cell in row[1])
+
+    best = max(rows, key=text_cells, default=None)  # the first of equals
+    return best if best is not None and text_cells(best) else None

@@ -95,7 +95,7 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     sheet = open_sheet(Path(job.stored_file), job.file_name)
     rows = iter(sheet.rows)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
-    found = find_header_row(head, spec.columns)
+    found = find_header_row(head, spec.columns, job.mapping)
     header_number, headers = found if found else (0, [])
     index = match_columns(headers, spec.columns, job.mapping)
     missing = [str(c.label) for c in spec.columns if c.required and c.key not in index]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import ApplicationError, ConflictError
-from gonghui.core.imports.pipeline import check_committable, job_dir
+from gonghui.core.errors import ApplicationError, ConflictError, NotFoundError
+from gonghui.core.imports.pipeline import check_committable, errors_path, job_dir
 from gonghui.core.imports.reading import check_suffix
 from gonghui.core.imports.spec import import_spec
 from gonghui.core.models import ImportJob, ImportState
@@ -87,11 +87,16 @@ def import_recheck(*, scope: Scope, job: ImportJob, mapping: dict[str, str]) -> 
     """Check the same file again with the user's choice of columns."""
     from gonghui.core.tasks import validate_import
 
+    scope.require(Perm.EDIT, job.org)
     if job.state not in {ImportState.VALIDATED, ImportState.FAILED}:
         raise ConflictError(_("This import cannot be checked again now."))
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
-            mapping=mapping, state=ImportState.QUEUED, message="", updated_at=timezone.now()
+            mapping=mapping,
+            state=ImportState.QUEUED,
+            existing="",  # a check, not a commit, is what waits now
+            message="",
+            updated_at=timezone.now(),
         )
         audit_record(
             action="import.recheck",
@@ -113,9 +118,13 @@ def import_commit(
     existing: str = "update",
     enqueue: bool = True,
 ) -> ImportJob:
-    """Queue the commit of a checked import (all rows, or only the good ones)."""
+    """Queue the commit of a checked import (all rows, or only the good ones).
+
+    Audited here as well as when the commit finishes: the user who commits may not be the
+    one who uploaded, and the finished commit is recorded in the uploader's name."""
     from gonghui.core.tasks import commit_import
 
+    scope.require(Perm.EDIT, job.org)
     if existing not in EXISTING_CHOICES:
         raise ApplicationError(
             _("Choose whether to update or skip people already in the register."),
@@ -127,12 +136,20 @@ def import_commit(
         job.state, job.only_good, job.existing = ImportState.QUEUED, only_good, existing
         job.message = ""
         job.save(update_fields=["state", "only_good", "existing", "message"])
+        audit_record(
+            action="import.commit",
+            scope=scope,
+            org=job.org,
+            target=job,
+            extra={"kind": job.kind, "only_good": only_good, "existing": existing},
+        )
         if enqueue:
             transaction.on_commit(lambda: commit_import.enqueue(job.pk))
     return job
 
 
 def import_discard(*, scope: Scope, job: ImportJob) -> ImportJob:
+    scope.require(Perm.EDIT, job.org)
     if job.state not in {ImportState.VALIDATED, ImportState.FAILED}:
         raise ConflictError(_("Only a checked or failed import can be discarded."))
     with transaction.atomic():
@@ -144,3 +161,22 @@ def import_discard(*, scope: Scope, job: ImportJob) -> ImportJob:
     Path(job.stored_file).unlink(missing_ok=True)
     job.refresh_from_db()
     return job
+
+
+def import_errors_download(*, scope: Scope, job: ImportJob) -> Path:
+    """The workbook of rejected rows, for a user who may run imports there. It holds the
+    rows as uploaded, personal data in plain text, so handing it out is an audited export."""
+    scope.require(Perm.EDIT, job.org)
+    path = errors_path(job)
+    # kept after a commit of the good rows: fixing the rejected ones comes next
+    if job.state not in {ImportState.VALIDATED, ImportState.COMMITTED} or not path.exists():
+        raise NotFoundError(_("There is no workbook of rejected rows for this import."))
+    with transaction.atomic():
+        audit_record(
+            action="import.errors_download",
+            scope=scope,
+            org=job.org,
+            target=job,
+            extra={"kind": job.kind, "rejected": (job.counts or {}).get("rejected", 0)},
+        )
+    return path

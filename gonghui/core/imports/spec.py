@@ -31,6 +31,7 @@ class ImportSpec:
     title: str | Promise = ""
     columns: Sequence[Column] = ()
     duplicate_column: str = ""  # the label of the column whose duplicates are rejected
+    register_url_name: str = ""  # the console page listing the imported records
 
     def prepare(self, job, scope) -> Any:
         """Lookups the row checks need (orgs by name, ...), built once; must pickle."""
