@@ -31,6 +31,9 @@ PAGES = [
     ("org-tree", "/orgs/", "dc_admin", "expand"),
     ("audit-log", "/audit/", "dc_admin", None),
     ("staff", "/accounts/staff/", "dc_admin", None),
+    ("workers-list", "/workers/", "longtan", None),
+    ("worker-detail", "/workers/", "longtan", "open:table a[href^='/workers/']"),
+    ("import-result", "/imports/", "longtan", "open:table a[href^='/imports/']"),
     ("h5-home", "/h5/", None, None),
 ]
 
@@ -78,6 +81,9 @@ def main() -> None:
                 page.goto(options.base_url + path)
                 if action == "expand":
                     expand_tree(page)
+                elif action and action.startswith("open:"):
+                    page.locator(action.removeprefix("open:")).first.click()
+                    page.wait_for_load_state()
                 target = OUT / f"{stem}-{size}.png"
                 page.screenshot(path=str(target))
                 print(f"wrote {target.relative_to(ROOT)}")

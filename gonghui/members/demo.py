@@ -139,7 +139,32 @@ def load(*, progress=print) -> str:
         progress(f"workers {created}")
     for name, _form in PLATFORMS:
         employer_for_name(name)
-    return f"workers: {created} created"
+    _sample_import()
+    return f"workers: {created} created; the sample spreadsheet checked, awaiting commit"
+
+
+def _sample_import() -> None:
+    """The sample spreadsheet, uploaded and checked by 龙潭's officer: the demo opens on an
+    import waiting for a decision, with its six rejected rows."""
+    from gonghui.accounts.models import User
+    from gonghui.core.imports import pipeline
+    from gonghui.core.imports.services import import_start
+    from gonghui.core.scope import scope_for_user
+
+    officer = User.objects.filter(username="longtan").first()
+    if officer is None or not SAMPLE.exists():
+        return
+    scope = scope_for_user(officer)
+    with SAMPLE.open("rb") as handle:
+        job = import_start(
+            scope=scope,
+            kind="workers",
+            org=Org.objects.get(code="bj-dc-lt"),
+            upload=handle,
+            file_name="龙潭街道职工信息登记表.xlsx",
+            enqueue=False,
+        )
+    transaction.on_commit(lambda: pipeline.validate_job(job.pk))
 
 
 def sample_rows() -> list[list]:

@@ -147,6 +147,13 @@ def test_each_bad_row_is_rejected_with_its_row_column_and_reason(importer, cells
     assert found[3].startswith(column) and reason in found[3], found[3]
 
 
+@pytest.mark.parametrize("form", list(EmploymentForm))
+def test_each_employment_form_is_read_as_the_console_names_it(importer, form):
+    # the rejection message lists the console's names, so each of them must be accepted
+    job = importer.check([HEADER, ["张三", ZHANG, "", "", "", str(form.label)]])
+    assert job.counts["valid"] == 1, issues(job)
+
+
 def test_a_second_row_with_an_id_already_in_the_file_is_rejected(importer):
     job = importer.check([HEADER, ["张三", ZHANG], ["李四", LI], ["张三", ZHANG.lower()]])
     assert issues(job) == {4: "身份证号码：与第 2 行重复：同一人在文件中出现了两次。"}
