@@ -84,7 +84,8 @@ EMPLOYMENT_FORM_WORDS = {
     EmploymentForm.RIDER: "外卖员 外卖骑手 骑手 外卖 外卖配送员 配送员 rider",
     EmploymentForm.RIDE_HAIL: "网约车司机 网约车 网约车驾驶员 ride_hail",
     EmploymentForm.TRUCKER: "货车司机 货车 卡车司机 货运司机 trucker",
-    EmploymentForm.GIG_OTHER: "其他灵活就业 灵活就业 新就业形态 其他 零工 平台用工 非全日制 gig_other",
+    EmploymentForm.GIG_OTHER: "其他灵活就业 灵活就业 新就业形态 其他 零工 平台用工 非全日制 "
+    "gig_other",
 }
 FORM_BY_WORD = {
     word: form for form, words in EMPLOYMENT_FORM_WORDS.items() for word in words.split()
