@@ -37,7 +37,8 @@ demo: migrate
 	@echo "Serving http://$(HOST):$(PORT)/ with a background task worker (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) manage.py db_worker --interval 0.5 --no-reload & \
-	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --log-level warning \
+		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: setup
 	$(BIN)/pytest -m "not browser" -n 2 -q

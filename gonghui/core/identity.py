@@ -9,7 +9,6 @@ agree on every input.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from operator import mul
@@ -23,9 +22,18 @@ ID_WEIGHT_OFFSET = 48 * sum(ID_WEIGHTS)
 ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Spaces of every width, dashes and brackets people put inside phone numbers.
-PHONE_JUNK = re.compile(r"[\s\-–—_.()（）]")
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+PHONE_JUNK = re.compile(r"[\s\-–—_.()（）－]")
+# Full-width digits and Latin letters (and the ideographic space) become their ASCII forms;
+# invisible characters go. Chinese punctuation stays as typed: 拉扎斯网络科技（上海）有限公司
+# is that company's name, brackets and all.
+TEXT_TABLE = {
+    **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},  # ０-９
+    **{code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)},  # Ａ-Ｚ
+    **{code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)},  # ａ-ｚ
+    0xFF0B: ord("+"),
+    0x3000: ord(" "),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None),
+}
 
 
 class IdentityError(ValueError):
@@ -38,17 +46,13 @@ class IdentityError(ValueError):
 
 
 def normalise_text(value: object) -> str:
-    """Full-width letters and digits to half-width (NFKC), invisible characters dropped,
-    surrounding spaces (including the ideographic space) trimmed."""
+    """Full-width letters and digits to ASCII, invisible characters dropped, surrounding
+    spaces (the ideographic space included) trimmed; everything else kept as typed."""
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
     if not text.isascii():
-        # Checking is much cheaper than normalising, and most text is already normal.
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-        if HAS_INVISIBLE.search(text):
-            text = text.translate(INVISIBLE)
+        text = text.translate(TEXT_TABLE)
     return text.strip()
 
 

@@ -136,3 +136,9 @@ def test_fast_mobile_check_agrees_with_phonenumbers(number):
     # refuse a number phonenumbers knows as a mobile.
     if reference:
         assert fast
+
+
+def test_chinese_punctuation_in_names_is_kept():
+    assert normalise_text("拉扎斯网络科技（上海）有限公司") == "拉扎斯网络科技（上海）有限公司"
+    assert normalise_text("买买提·艾力") == "买买提·艾力"
+    assert normalise_phone("＋８６ １３８－１２３４－５６７８") == "13812345678"

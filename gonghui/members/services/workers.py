@@ -142,10 +142,8 @@ def _save(worker: Worker, groups) -> None:
         with transaction.atomic():
             worker.save()
     except IntegrityError:
-        raise ConflictError(
-            _("A worker with this resident ID is already in the register."),
-            fields={"id_number": [_("Already registered.")]},
-        ) from None
+        message = _("A worker with this resident ID is already in the register.")
+        raise ConflictError(message, fields={"id_number": [message]}) from None
     if groups is not None:
         worker.groups.set(WorkerGroup.objects.filter(code__in=groups))
 
