@@ -271,7 +271,7 @@ def test_a_resident_id_already_registered_is_refused_on_the_form(zhang, login, w
             "employment_form": "employee",
         },
     )
-    assert "已登记" in page_text(response)  # beside the resident ID
+    assert "该身份证号的职工已在名册中" in page_text(response)  # beside the resident ID
     assert Worker.objects.count() == 1
 
 
