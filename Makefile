@@ -34,8 +34,11 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
-	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	@echo "Serving http://$(HOST):$(PORT)/ with a background task worker (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 0.5 --no-reload & \
+	$(BIN)/gunicorn gonghui.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --log-level warning \
+		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: setup
 	$(BIN)/pytest -m "not browser" -n 2 -q
@@ -50,8 +53,10 @@ lint: setup
 	$(BIN)/ruff check $(wildcard gonghui bench e2e)
 	$(BIN)/ruff format --check $(wildcard gonghui bench e2e)
 
-bench: setup
-	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done
+bench: setup  ## every benchmark; BENCH_ARGS=--quick for the short runs
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@for script in $(filter-out bench/__init__.py,$(wildcard bench/*.py)); do \
+		echo "== $$script"; $(PY) $$script $(BENCH_ARGS) || exit 1; done
 
 screenshots: setup
 	$(PY) e2e/screenshots.py

@@ -31,6 +31,9 @@ PAGES = [
     ("org-tree", "/orgs/", "dc_admin", "expand"),
     ("audit-log", "/audit/", "dc_admin", None),
     ("staff", "/accounts/staff/", "dc_admin", None),
+    ("workers-list", "/workers/", "longtan", None),
+    ("worker-detail", "/workers/", "longtan", "open:table a[href^='/workers/']"),
+    ("import-result", "/imports/", "longtan", "open:table a[href^='/imports/']"),
     ("h5-home", "/h5/", None, None),
     ("stations", "/stations/", "dc_admin", None),
     ("h5-stations", "/h5/stations/", None, "locate"),
@@ -97,6 +100,9 @@ def main() -> None:
                     expand_tree(page)
                 elif action == "locate":
                     locate(page)
+                elif action and action.startswith("open:"):
+                    page.locator(action.removeprefix("open:")).first.click()
+                    page.wait_for_load_state()
                 target = OUT / f"{stem}-{size}.png"
                 page.screenshot(path=str(target))
                 print(f"wrote {target.relative_to(ROOT)}")

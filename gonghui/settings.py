@@ -44,10 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "treebeard",
     "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.stations",
+    "gonghui.members",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +196,29 @@ STATION_TILE_URL = env(
 STATION_TILE_SUBDOMAINS = env("STATION_TILE_SUBDOMAINS", "1234")
 STATION_TILE_CRS = env("STATION_TILE_CRS", "gcj02")
 STATION_TILE_ATTRIBUTION = env("STATION_TILE_ATTRIBUTION", "© 高德地图 AutoNavi")
+# Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
+# index without them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Background work (imports, exports): django-tasks. The embedded default keeps the queue in
+# the database and `manage.py db_worker` runs it (make demo starts one); TASKS_BACKEND=
+# immediate runs tasks inside the request instead (tests, tiny installs).
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
+# Spreadsheet imports (core/imports): files above this size are refused; files of at least
+# IMPORT_PARALLEL_MIN_ROWS rows are checked by up to IMPORT_MAX_WORKERS processes.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) << 20
+IMPORT_PARALLEL_MIN_ROWS = envint("IMPORT_PARALLEL_MIN_ROWS", 20_000)
+IMPORT_MAX_WORKERS = envint("IMPORT_MAX_WORKERS", 4)
+# A commit of at least this many new rows, into a table no bigger than the import, builds
+# the table's indexes afterwards instead of row by row (PostgreSQL; locks the table).
+IMPORT_REBUILD_INDEXES_MIN_ROWS = envint("IMPORT_REBUILD_INDEXES_MIN_ROWS", 50_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 << 20

@@ -11,6 +11,8 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("stations/", include("gonghui.stations.urls")),
     path("h5/stations/", include("gonghui.stations.urls_h5")),
+    path("workers/", include("gonghui.members.urls")),
+    path("imports/", include("gonghui.core.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

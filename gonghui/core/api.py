@@ -57,6 +57,9 @@ def _error(api: NinjaAPI, request, status: int, code: str, message: str, fields=
 
 
 def _field_name(loc) -> str:
+    loc = list(loc)
+    if loc and loc[0] in ("file", "form"):  # multipart: ("file", "file"), ("form", "org")
+        loc = loc[1:]
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
     return ".".join(parts) or "__all__"
 

@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Each app's console.py registers its side-navigation entries and dashboard figures.
-        autodiscover_modules("console")
+        # Each app's console.py registers its side-navigation entries and dashboard figures,
+        # its imports.py the kinds of spreadsheet import it accepts.
+        autodiscover_modules("console", "imports")

@@ -111,5 +111,8 @@ def figures_for(scope: Scope) -> list[FigureCard]:
 
 register_nav(NavItem("dashboard", _("Dashboard"), "core:dashboard", icon="home", order=0))
 register_nav(
+    NavItem("imports", _("Data imports"), "imports:list", icon="upload", perm=Perm.EDIT, order=850)
+)
+register_nav(
     NavItem("audit", _("Audit log"), "core:audit", icon="log", perm=Perm.VIEW_AUDIT, order=900)
 )

@@ -1,4 +1,4 @@
-"""The audit log: one append-only row for every change made through a service (DESIGN rule 3)."""
+"""Shared records: the audit log (DESIGN rule 3) and spreadsheet imports (rule 4)."""
 
 from django.conf import settings
 from django.db import models
@@ -74,3 +74,78 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Checking")
+    VALIDATED = "validated", _("Checked")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import: uploaded, checked row by row (a dry run), then committed.
+
+    ``kind`` names the app's import spec (core/imports/registry.py). Progress and counts are
+    written as the background task goes, so the console and the API can show them live.
+    """
+
+    kind = models.CharField(_("kind"), max_length=32)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    acting_role_id = models.BigIntegerField(null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=500, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # column key -> header in the file
+    state = models.CharField(
+        _("state"), max_length=16, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    existing = models.CharField(max_length=8, blank=True)  # "update" or "skip", at commit
+    only_good = models.BooleanField(default=False)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def progress(self) -> float:
+        """0 to 1 for the current step (checking or importing)."""
+        if self.state in {ImportState.VALIDATED, ImportState.COMMITTED}:
+            return 1.0
+        return self.progress_done / self.progress_total if self.progress_total else 0.0
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in {ImportState.QUEUED, ImportState.VALIDATING, ImportState.COMMITTING}
+
+
+class ImportIssue(models.Model):
+    """A rejected row: its number in the spreadsheet, the column and the reason."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["row", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.row} {self.column}: {self.reason}"

@@ -18,6 +18,7 @@ class Perm(StrEnum):
     MANAGE_ORGS = "manage_orgs"  # create, move and archive orgs
     MANAGE_STAFF = "manage_staff"  # staff accounts and their roles
     VIEW_AUDIT = "view_audit"  # search the audit log
+    REVEAL_PII = "reveal_pii"  # see resident ID and phone numbers unmasked (each reveal audited)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -29,8 +29,8 @@ def mask_phone(value: str) -> str:
 
 
 def mask_value(field: str, value: Any) -> Any:
-    if field not in SENSITIVE_FIELDS or not isinstance(value, str):
-        return value
+    if field not in SENSITIVE_FIELDS or not isinstance(value, str) or "*" in value:
+        return value  # not personal, or masked already
     return mask_id_number(value) if field == "id_number" else mask_phone(value)
 
 

@@ -10,7 +10,9 @@ that cannot be filled from the victim's records fails the test instead of being 
 """
 
 import importlib
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -93,14 +95,27 @@ def model_for(param: str):
     return suffix[0] if len(suffix) == 1 else None
 
 
-def victim_value(param: str, world: World) -> str:
+def model_and_attr(param: str):
+    """<model>_id, <model>_code, or <model>_<field> (e.g. importjob_kind: a value of that
+    field among the victim's records), with the attribute that fills the parameter."""
     model = model_for(param)
+    if model is not None:
+        return model, "code" if param.endswith("code") else "pk"
+    stem, _sep, attr = param.rpartition("_")
+    model = model_for(stem) if stem else None
+    if model is not None and attr in {f.name for f in model._meta.get_fields()}:
+        return model, attr
+    return None, None
+
+
+def victim_value(param: str, world: World) -> str:
+    model, attr = model_and_attr(param)
     instance = victim_instance(model, world) if model else None
     assert instance is not None, (
-        f"URL parameter {param!r}: no victim record to fill it with. Name it <model>_id or "
-        f"<model>_code and add a record in <app>/tests/samples.py."
+        f"URL parameter {param!r}: no victim record to fill it with. Name it <model>_id, "
+        f"<model>_code or <model>_<field> and add a record in <app>/tests/samples.py."
     )
-    return str(instance.code if param.endswith("code") else instance.pk)
+    return str(getattr(instance, attr))
 
 
 def fill(route: str, world: World) -> str:
@@ -144,6 +159,8 @@ def post_data(world: World) -> dict:
         "kind": "grassroots",
         "short_name": "越权",
         "org_code": victim.code,
+        "org": victim.code,
+        "to_org": victim.code,
         "new_parent_code": victim.code,
         "parent_code": victim.code,
         "role_id": victim_value("role_id", world),
@@ -158,13 +175,20 @@ def post_data(world: World) -> dict:
     }
 
 
+def response_text(response) -> str:
+    """The body as text; downloads are streamed, and an xlsx is a zip of XML to read inside."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"".join(archive.read(name) for name in archive.namelist())
+    return raw.decode(errors="replace")
+
+
 def assert_nothing_leaked(response, where: str) -> None:
     if response.status_code in (301, 302, 400, 401, 403, 404, 405, 409, 422):
         return
     assert response.status_code < 500, f"{where}: server error {response.status_code}"
-    # File downloads (photos, exports) stream their body.
-    raw = b"".join(response.streaming_content) if response.streaming else response.content
-    body = raw.decode(errors="replace")
+    body = response_text(response)
     for marker in MARKERS:
         assert marker not in body, f"{where} shows {marker!r} to a user of a sibling org"
 

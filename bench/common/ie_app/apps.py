@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IeAppConfig(AppConfig):
+    name = "bench.common.ie_app"
+    label = "bench_ie"

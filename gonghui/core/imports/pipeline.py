@@ -1,0 +1,337 @@
+"""Running an import: check every row (the dry run), then commit. Called by the background
+tasks (core/tasks.py) and the CLI commands; both pass a ``progress`` callback.
+
+Checking streams the sheet in chunks: each chunk is checked (in worker processes for big
+files), duplicates within the file and conflicts with the register are found, good rows are
+staged (protected, never plain), bad rows are kept for the errors workbook. Nothing reaches
+the register until ``commit_job``, which runs in one transaction: an import killed half-way
+leaves no partial rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.imports.columns import find_header_row, match_columns
+from gonghui.core.imports.errors_workbook import write_errors_workbook
+from gonghui.core.imports.reading import HEADER_SEARCH_ROWS, open_sheet
+from gonghui.core.imports.spec import ImportSpec, import_spec
+from gonghui.core.models import ImportIssue, ImportJob, ImportState
+from gonghui.core.scope import Scope, scope_for_user, system_scope
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+CHUNK_ROWS = 4000
+MAX_KEPT_REJECTS = 100_000  # rejected rows kept for the errors workbook
+PROGRESS_EVERY_S = 0.5
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    pass
+
+
+def job_dir(job: ImportJob) -> Path:
+    return Path(settings.VAR_DIR) / "imports" / str(job.pk)
+
+
+def errors_path(job: ImportJob) -> Path:
+    return job_dir(job) / "errors.xlsx"
+
+
+def job_scope(job: ImportJob) -> Scope:
+    """The importer's scope as it is now (a role revoked meanwhile no longer counts)."""
+    if job.created_by is None:
+        return system_scope(job.org)
+    return scope_for_user(job.created_by, acting_role_id=job.acting_role_id)
+
+
+def _save(job: ImportJob, **fields) -> None:
+    """Progress and state are written at once (outside any transaction), so the console
+    and the API see them while the task runs."""
+    fields["updated_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+# Checking (dry run)
+
+
+def validate_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
+    spec = import_spec(job.kind)
+    try:
+        _validate(job, spec, progress)
+    except ApplicationError as exc:
+        spec.discard(job)
+        _save(job, state=ImportState.FAILED, message=exc.message[:500])
+    except Exception:
+        logger.exception("import %s failed while checking", job.pk)
+        spec.discard(job)
+        _save(job, state=ImportState.FAILED, message=_("The import failed; nothing was imported."))
+        raise
+    return job
+
+
+def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
+    scope = job_scope(job)
+    sheet = open_sheet(Path(job.stored_file), job.file_name)
+    rows = iter(sheet.rows)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    found = find_header_row(head, spec.columns, job.mapping)
+    header_number, headers = found if found else (0, [])
+    index = match_columns(headers, spec.columns, job.mapping)
+    missing = [str(c.label) for c in spec.columns if c.required and c.key not in index]
+    if not found or missing:
+        raise ApplicationError(
+            _(
+                "Columns not found: %(columns)s. Check the header row, or choose which column "
+                "holds them."
+            )
+            % {"columns": "、".join(missing or [str(spec.columns[0].label)])}
+        )
+    data = _data_rows(head[header_number:], rows)
+    total = max(sheet.total - header_number, 0)
+    _save(job, state=ImportState.VALIDATING, progress_done=0, progress_total=total, message="")
+    spec.discard(job)  # a re-check starts from nothing
+    context = spec.prepare(job, scope)
+    tally = _Tally(spec)
+    last_saved = 0.0
+    for chunk, (results, existing) in _processed_chunks(spec, context, job.pk, data, index, total):
+        tally.add(chunk, results, existing)
+        done = min(max(chunk[-1][0] - header_number, 0), total)
+        if time.monotonic() - last_saved > PROGRESS_EVERY_S or done == total:
+            _save(job, progress_done=done)
+            last_saved = time.monotonic()
+        progress("check", done, total)
+    if tally.unstage:
+        spec.unstage(job.pk, tally.unstage)
+    _finish_validation(job, headers, tally)
+
+
+def _data_rows(head: list, rest: Iterator) -> Iterator[tuple[int, list]]:
+    yield from head
+    yield from rest
+
+
+def process_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> tuple[list, int]:
+    """Check one chunk, hold it against the register, stage its good rows; return only
+    (row, key, issues) per row and how many rows match existing records. Runs in a worker
+    process for big files, so the parent never handles the protected records."""
+    checked = spec.check_rows(context, chunk, index)
+    existing = spec.check_against_register(context, checked)
+    records = [c.record for c in checked if c.record is not None and not c.issues]
+    if records:
+        spec.stage(job_id, records)
+    return [(c.row, c.key, c.issues) for c in checked], existing
+
+
+class _Tally:
+    """Counts, duplicate keys and rejected rows as the chunks come back, in row order."""
+
+    def __init__(self, spec: ImportSpec) -> None:
+        self.spec = spec
+        self.rows = 0
+        self.valid = 0
+        self.existing = 0
+        self.seen: dict[str, int] = {}
+        self.unstage: list[int] = []  # staged rows later found to repeat an earlier row
+        self.issues: list[tuple[int, str, str]] = []
+        self.rejected_cells: list[tuple[int, list, str]] = []
+
+    def add(self, chunk: list[tuple[int, list]], results: list, existing: int) -> None:
+        self.existing += existing
+        cells_by_row = dict(chunk)
+        for row, key, issues in results:
+            self.rows += 1
+            if key is not None:
+                first = self.seen.setdefault(key, row)
+                if first != row:
+                    if not issues:
+                        self.unstage.append(row)
+                    issues = [
+                        *issues,
+                        (
+                            self.spec.duplicate_column,
+                            _("Same as row %(row)s: the person appears twice in the file.")
+                            % {"row": first},
+                        ),
+                    ]
+            if not issues:
+                self.valid += 1
+                continue
+            self.issues.extend((row, column, reason) for column, reason in issues)
+            if len(self.rejected_cells) < MAX_KEPT_REJECTS:
+                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues)
+                self.rejected_cells.append((row, cells_by_row[row], reasons))
+
+
+def _finish_validation(job: ImportJob, headers: list, tally: _Tally) -> None:
+    ImportIssue.objects.filter(job=job).delete()
+    ImportIssue.objects.bulk_create(
+        (
+            ImportIssue(job=job, row=r, column=c[:100], reason=why[:300])
+            for r, c, why in tally.issues
+        ),
+        batch_size=2000,
+    )
+    if tally.rejected_cells:
+        write_errors_workbook(errors_path(job), headers, tally.rejected_cells)
+    rejected = tally.rows - tally.valid
+    counts = {
+        "rows": tally.rows,
+        "valid": tally.valid,
+        "rejected": rejected,
+        "existing": tally.existing,
+        "created": 0,
+        "updated": 0,
+        "skipped": 0,
+    }
+    _save(job, state=ImportState.VALIDATED, counts=counts, progress_done=job.progress_total)
+
+
+def _non_empty(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    # any(): "", None (and a lone 0) are empty cells; a row of nothing but those is skipped
+    return ((number, cells) for number, cells in rows if any(cells))
+
+
+def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]]:
+    rows = _non_empty(rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+def _processed_chunks(spec, context, job_id, rows, index, total):
+    """(chunk, result of process_chunk) in file order: in this process for small files, in
+    a pool of worker processes (one per core) for big ones."""
+    workers = min(os.cpu_count() or 1, settings.IMPORT_MAX_WORKERS)
+    parallel = (
+        total >= settings.IMPORT_PARALLEL_MIN_ROWS
+        and workers > 1
+        and not connection.in_atomic_block
+        # an in-memory SQLite database (the test run) does not exist in other processes
+        and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    )
+    if not parallel:
+        for chunk in _chunks(rows):
+            yield chunk, process_chunk(spec, context, job_id, chunk, index)
+        return
+    connections.close_all()  # forked workers must open connections of their own
+    # Objects alive now are shared with the workers: frozen, the collector neither walks
+    # them on every collection nor copies their pages by touching them.
+    gc.freeze()
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("fork"),
+        initializer=_init_worker,
+        initargs=(spec, context, job_id, index),
+    )
+    try:
+        pending: deque = deque()
+        for chunk in _chunks(rows):
+            pending.append((chunk, pool.submit(_process_in_worker, chunk)))
+            if len(pending) > workers * 2:
+                chunk, future = pending.popleft()
+                yield chunk, future.result()
+        while pending:
+            chunk, future = pending.popleft()
+            yield chunk, future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
+
+
+_worker_state: tuple | None = None
+
+
+def _init_worker(spec, context, job_id, index) -> None:
+    global _worker_state
+    _worker_state = (spec, context, job_id, index)
+
+
+def _process_in_worker(chunk):
+    spec, context, job_id, index = _worker_state
+    return process_chunk(spec, context, job_id, chunk, index)
+
+
+# Commit
+
+
+def commit_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
+    """Copy the staged rows into the register in one transaction; audited once."""
+    job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
+    spec = import_spec(job.kind)
+    scope = job_scope(job)
+    _save(job, state=ImportState.COMMITTING, progress_done=0, progress_total=1)
+    progress("commit", 0, 1)
+    try:
+        with transaction.atomic():
+            counts = spec.commit(job, scope, existing=job.existing)
+            counts = {**job.counts, **counts}
+            counts["skipped"] = counts["valid"] - counts["created"] - counts["updated"]
+            audit_record(
+                action=f"{job.kind}.import",
+                scope=scope,
+                org=job.org,
+                target=job,
+                extra={"file": job.file_name, **counts, "existing": job.existing},
+            )
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportState.COMMITTED,
+                counts=counts,
+                progress_done=1,
+                updated_at=timezone.now(),
+            )
+    except ApplicationError as exc:
+        _save(job, state=ImportState.VALIDATED, message=exc.message[:500])
+        raise
+    except IntegrityError as exc:
+        # another import registered some of the same people between our check and commit:
+        # the unique index refused them, and with them this whole commit
+        message = _("Some of these people were registered by another import meanwhile; "
+                    "nothing was imported. Commit again to update or skip them.")  # fmt: skip
+        _save(job, state=ImportState.VALIDATED, message=message)
+        raise ConflictError(message) from exc
+    except Exception:
+        logger.exception("import %s failed while committing", job.pk)
+        _save(job, state=ImportState.FAILED, message=_("The import failed; nothing was imported."))
+        raise
+    job.refresh_from_db()
+    spec.discard(job)
+    Path(job.stored_file).unlink(missing_ok=True)
+    progress("commit", 1, 1)
+    return job
+
+
+def check_committable(job: ImportJob, *, only_good: bool) -> None:
+    """All-or-nothing unless the user chose to import only the good rows."""
+    if job.state != ImportState.VALIDATED:
+        raise ConflictError(_("This import is not ready to be committed."))
+    counts = job.counts or {}
+    if counts.get("rejected") and not only_good:
+        raise ApplicationError(
+            _(
+                "%(n)s rows have errors, so nothing was imported. Fix them and upload the file "
+                "again, or choose to import only the good rows."
+            )
+            % {"n": counts["rejected"]}
+        )
+    if not counts.get("valid"):
+        raise ApplicationError(_("There are no good rows to import."))

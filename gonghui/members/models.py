@@ -1,0 +1,261 @@
+"""The workers register: the working people a union serves, members or not.
+
+Resident ID and phone are never stored in plain text (DESIGN rule 2): see core/crypto.py for
+the ``*_enc`` / ``*_index`` / ``*_masked`` triple. Gender and birth date are read from the ID
+when there is one, so they cannot disagree with it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmploymentForm(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    DISPATCHED = "dispatched", _("Dispatched worker")
+    COURIER = "courier", _("Courier")
+    RIDER = "rider", _("Food-delivery rider")
+    RIDE_HAIL = "ride_hail", _("Ride-hail driver")
+    TRUCKER = "trucker", _("Truck driver")
+    GIG_OTHER = "gig_other", _("Other gig work")
+
+
+# New forms of employment (新就业形态): platform and gig work.
+GIG_FORMS = frozenset(
+    {
+        EmploymentForm.COURIER,
+        EmploymentForm.RIDER,
+        EmploymentForm.RIDE_HAIL,
+        EmploymentForm.TRUCKER,
+        EmploymentForm.GIG_OTHER,
+    }
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class MembershipStatus(models.TextChoices):
+    NONE = "none", _("Not a member")
+    MEMBER = "member", _("Member")
+    LEFT = "left", _("Left the union")
+
+
+class WorkerGroup(models.Model):
+    """A group a worker belongs to for targeting: outdoor worker, frontline, hardship ..."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("worker group")
+        verbose_name_plural = _("worker groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employer(models.Model):
+    """A worker's employer or platform; linked to its grassroots union when it has one.
+
+    Employers are shared by every union (a platform employs riders in every district), and
+    hold nothing personal, so they are not scoped by org.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    union = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("grassroots union"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employers",
+    )
+    name_pinyin = models.CharField(max_length=400, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name_pinyin"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="employer_credit_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(credit_code=""), name="employer_name_unique_no_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Worker(models.Model):
+    # Indexes are chosen for the searches the register answers (selectors.worker_search_q)
+    # and kept few: each one costs time on every row of a million-row import.
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="workers",
+        db_index=False,  # (org, name_pinyin) below serves lookups by org
+    )
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, db_index=True)  # + LIKE index on PostgreSQL
+    name_initials = models.CharField(max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+
+    id_number_enc = models.BinaryField(null=True, editable=False)
+    # NULL, not "": many workers have no ID on record, and the unique index must allow that.
+    id_number_index = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
+    id_number_masked = models.CharField(_("resident ID"), max_length=18, blank=True)
+    phone_enc = models.BinaryField(null=True, editable=False)
+    phone_index = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
+    phone_masked = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    # The last four digits are shown in the masked form anyway; kept for "find by tail".
+    phone_tail = models.CharField(max_length=4, blank=True)
+
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workers",
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=16,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.EMPLOYEE,
+    )
+    groups = models.ManyToManyField(
+        WorkerGroup, verbose_name=_("groups"), blank=True, related_name="workers"
+    )
+
+    membership_status = models.CharField(
+        _("membership"),
+        max_length=8,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.NONE,
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Personal values stored as *_enc / *_index / *_masked (core/crypto.py, rotate_keys).
+    protected_fields = ("id_number", "phone")
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], name="worker_id_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["org", "name_pinyin"], name="worker_org_pinyin"),
+            models.Index(fields=["phone_index"], name="worker_phone"),
+            models.Index(fields=["phone_tail"], name="worker_phone_tail"),
+            # prefix searches (LIKE 'zs%'): pattern indexes on PostgreSQL, plain elsewhere
+            models.Index(
+                fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="worker_initials_prefix",
+                opclasses=["varchar_pattern_ops"],
+                include=["name_pinyin", "org"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_gig(self) -> bool:
+        return self.employment_form in GIG_FORMS
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership_status == MembershipStatus.MEMBER
+
+
+class WorkerTransfer(models.Model):
+    """A worker moved from one union's register to another's (会员组织关系接转)."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="transfers")
+    from_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    transferred_at = models.DateTimeField(default=timezone.now)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-transferred_at", "-id"]
+        verbose_name = _("worker transfer")
+        verbose_name_plural = _("worker transfers")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.from_org_id} -> {self.to_org_id}"
+
+
+class WorkerImportRow(models.Model):
+    """A validated, protected row of an import waiting for its commit (staging).
+
+    Holds only what the register will hold (encrypted, indexed, masked), never plain text;
+    the commit copies these rows into Worker with one INSERT ... SELECT.
+    """
+
+    # Staging is written at full speed and read once: no index or constraint beyond the
+    # one the commit joins on.
+    job = models.ForeignKey(
+        "core.ImportJob", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    row = models.PositiveIntegerField()
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    name = models.CharField(max_length=50)
+    name_pinyin = models.CharField(max_length=200)
+    name_initials = models.CharField(max_length=50)
+    gender = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True)
+    id_number_enc = models.BinaryField(null=True)
+    id_number_index = models.CharField(max_length=32, null=True)  # noqa: DJ001
+    id_number_masked = models.CharField(max_length=18, blank=True)
+    phone_enc = models.BinaryField(null=True)
+    phone_index = models.CharField(max_length=32, null=True)  # noqa: DJ001
+    phone_masked = models.CharField(max_length=11, blank=True)
+    phone_tail = models.CharField(max_length=4, blank=True)
+    employer_name = models.CharField(max_length=100, blank=True)  # created at commit if new
+    employment_form = models.CharField(max_length=16)
+    membership_status = models.CharField(max_length=8)
+    joined_on = models.DateField(null=True)
+
+    protected_fields = ("id_number", "phone")
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "id_number_index"], name="workerimport_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}#{self.row}"
