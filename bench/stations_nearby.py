@@ -26,7 +26,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common.setup import ROOT, percentile  # noqa: E402
+
 # (name, lat, lng, weight) of large cities, GCJ-02 near their centres: stations gather where
 # people work; the rest are scattered over the country.
 CITIES = [
@@ -49,12 +52,14 @@ QUERY_MIX = [{}, {"services": ["microwave"]}, {"services": ["microwave"], "open_
 
 
 def setup_django(workdir: Path) -> None:
+    """Django on a throwaway SQLite file (the embedded default), or on DATABASE_URL; unlike
+    ``bench.common.setup``, which makes a PostgreSQL database, because the finder must be fast
+    on the database a small union runs on, too."""
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["GONGHUI_VAR_DIR"] = str(workdir)
     (workdir / "static").mkdir(exist_ok=True)  # WhiteNoise warns about a missing STATIC_ROOT
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -124,11 +129,6 @@ def query_points(points, count: int, rng: random.Random) -> list[tuple[float, fl
         else:
             queries.append((rng.uniform(*CHINA_BOX[:2]), rng.uniform(*CHINA_BOX[2:])))
     return queries
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def time_in_process(queries) -> list[float]:
@@ -266,8 +266,8 @@ def cleanup(workdir: Path) -> None:
 
 
 def report(stations, database, in_process, over_http, scan_ms, grid_ms, quick) -> None:
-    p50, p95 = percentile(in_process, 0.5), percentile(in_process, 0.95)
-    http_p50, http_p95 = percentile(over_http, 0.5), percentile(over_http, 0.95)
+    p50, p95 = percentile(in_process, 50), percentile(in_process, 95)
+    http_p50, http_p95 = percentile(over_http, 50), percentile(over_http, 95)
     speedup = statistics.median(scan_ms) / statistics.median(grid_ms)
     print(f"nearby, in process ({len(in_process)} lookups, limit 10, filters mixed):")
     print(f"  p50 {p50:.2f} ms  p95 {p95:.2f} ms  max {max(in_process):.2f} ms")
