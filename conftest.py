@@ -8,6 +8,7 @@ from gonghui.core.testing import PASSWORD, World, build_world
 def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads made by tests go away with them
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.VAR_DIR = tmp_path / "var"
     settings.GONGHUI_KEY_FILE = tmp_path / "keys.json"

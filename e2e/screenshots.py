@@ -35,7 +35,11 @@ PAGES = [
     ("worker-detail", "/workers/", "longtan", "open:table a[href^='/workers/']"),
     ("import-result", "/imports/", "longtan", "open:table a[href^='/imports/']"),
     ("h5-home", "/h5/", None, None),
+    ("stations", "/stations/", "dc_admin", None),
+    ("h5-stations", "/h5/stations/", None, "locate"),
 ]
+# Where the phone says it is for the station finder (WGS-84, by 东四 in 东城区).
+PHONE_LOCATION = {"latitude": 39.9243, "longitude": 116.4113}
 
 
 def log_in(page, base_url: str, username: str) -> None:
@@ -54,10 +58,21 @@ def expand_tree(page) -> None:
             page.wait_for_timeout(400)
 
 
+def locate(page) -> None:
+    """The finder asks for the phone's position: grant it and wait for the nearest stations."""
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(PHONE_LOCATION)
+    page.reload()
+    page.wait_for_selector("[data-testid=station-item]")
+    page.wait_for_timeout(1500)  # let the map give up on tiles it cannot reach
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--only", default="", help="comma-separated stems, e.g. stations")
     options = parser.parse_args()
+    only = set(filter(None, options.only.split(",")))
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -73,6 +88,8 @@ def main() -> None:
             page = context.new_page()
             current_user = None
             for stem, path, user, action in PAGES:
+                if only and stem not in only:
+                    continue
                 if user != current_user:
                     context.clear_cookies()
                     if user:
@@ -81,6 +98,8 @@ def main() -> None:
                 page.goto(options.base_url + path)
                 if action == "expand":
                     expand_tree(page)
+                elif action == "locate":
+                    locate(page)
                 elif action and action.startswith("open:"):
                     page.locator(action.removeprefix("open:")).first.click()
                     page.wait_for_load_state()

@@ -6,11 +6,13 @@ from gonghui.accounts.api import router as auth_router
 from gonghui.core.api import ConsoleSessionAuth, TokenAuth, install_error_handlers
 from gonghui.members.api import router as workers_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.stations.api import router as stations_router
 
 api = NinjaAPI(
     title="Gonghui API",
     version="1",
     description="工会 Gonghui: union organisations, staff, and the work they run. "
+    "The station finder (`GET /api/v1/stations/nearby`) needs no login. "
     "Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. "
     'Every error is `{"code", "message", "fields"}`.',
     auth=[TokenAuth(), ConsoleSessionAuth()],
@@ -19,4 +21,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth/", auth_router)
 api.add_router("/orgs/", orgs_router)
+api.add_router("/stations/", stations_router)
 api.add_router("/workers/", workers_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.stations",
     "gonghui.members",
 ]
 
@@ -166,6 +167,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "gonghui" / "static",
     # Front-end libraries come from the npm registry (package.json + lockfile, `make setup`).
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -184,6 +186,16 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# The station map's background tiles (Leaflet URL template) and the coordinate system they are
+# drawn in, so markers land in the right place (checked at start: gcj02 for AMap/Tencent, wgs84 for
+# OpenStreetMap). Without reachable tiles the map page still lists stations by distance.
+STATION_TILE_URL = env(
+    "STATION_TILE_URL",
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+)
+STATION_TILE_SUBDOMAINS = env("STATION_TILE_SUBDOMAINS", "1234")
+STATION_TILE_CRS = env("STATION_TILE_CRS", "gcj02")
+STATION_TILE_ATTRIBUTION = env("STATION_TILE_ATTRIBUTION", "© 高德地图 AutoNavi")
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -15,7 +15,9 @@ def model_snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         value = getattr(instance, field.attname)
-        if value is not None and not isinstance(value, (str, int, float, bool)):
+        # JSON fields stay structures: compared as values, their key order (which PostgreSQL's
+        # jsonb does not keep) cannot show up as a change.
+        if value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
             value = str(value)
         snapshot[name] = value
     return snapshot

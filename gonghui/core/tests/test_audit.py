@@ -91,3 +91,15 @@ def test_audit_page_is_for_admins_only(world, login):
 def test_masks():
     assert mask_id_number("11010119900307123X") == "110101********123X"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_json_fields_are_snapshotted_as_values_not_as_text():
+    from gonghui.core.audit import diff, model_snapshot
+
+    # jsonb hands keys back in its own order; the same value must not read as a change.
+    stored = model_snapshot(AuditEvent(changes={"b": [1, 2], "a": True}), ["changes"])
+    edited = model_snapshot(AuditEvent(changes={"a": True, "b": [1, 2]}), ["changes"])
+    assert stored == {"changes": {"b": [1, 2], "a": True}}
+    assert diff(stored, edited) == {}
+    changed = model_snapshot(AuditEvent(changes={"a": False, "b": [1, 2]}), ["changes"])
+    assert diff(stored, changed) == {"changes": [{"b": [1, 2], "a": True}, changed["changes"]]}
