@@ -12,6 +12,10 @@ def _fast_test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.VAR_DIR = tmp_path / "var"
     settings.GONGHUI_KEY_FILE = tmp_path / "keys.json"
+    settings.SMS_SENDER = "gonghui.core.sms.MemorySender"
+    from gonghui.core.sms import MemorySender
+
+    MemorySender.outbox.clear()
 
 
 @pytest.fixture

@@ -196,6 +196,16 @@ STATION_TILE_URL = env(
 STATION_TILE_SUBDOMAINS = env("STATION_TILE_SUBDOMAINS", "1234")
 STATION_TILE_CRS = env("STATION_TILE_CRS", "gcj02")
 STATION_TILE_ATTRIBUTION = env("STATION_TILE_ATTRIBUTION", "© 高德地图 AutoNavi")
+# Text messages (one-time codes for workers' sign-in): a class with send(phone, text).
+SMS_SENDER = env("SMS_SENDER", "gonghui.core.sms.FileSender")
+# One-time codes: how long one lives, and how many a phone may ask for.
+OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 300)
+OTP_RESEND_SECONDS = envint("OTP_RESEND_SECONDS", 60)
+OTP_MAX_PER_HOUR = envint("OTP_MAX_PER_HOUR", 5)
+OTP_MAX_PER_IP_PER_HOUR = envint("OTP_MAX_PER_IP_PER_HOUR", 30)
+# A worker's H5 sign-in lasts this long (their own phone, so longer than a staff session).
+WORKER_SESSION_DAYS = envint("WORKER_SESSION_DAYS", 30)
+
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -1,7 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.console import FigureCard, FigureRow, NavItem, register_figures, register_nav
+from gonghui.core.console import (
+    FigureCard,
+    FigureRow,
+    H5Tile,
+    NavItem,
+    register_figures,
+    register_h5_tile,
+    register_nav,
+)
 from gonghui.core.scope import Scope
 from gonghui.members.models import EmploymentForm, MembershipStatus
 from gonghui.members.selectors import worker_counts
@@ -29,3 +37,8 @@ def worker_figures(scope: Scope) -> list[FigureCard]:
         for form in EmploymentForm
     ]
     return [FigureCard("workers", _("Workers"), counts["total"], _("people"), url, rows)]
+
+
+register_h5_tile(
+    H5Tile("me", _("Me"), _("Your union card and personal QR code"), "members_h5:me", order=900)
+)

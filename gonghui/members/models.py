@@ -259,3 +259,30 @@ class WorkerImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.row}"
+
+
+class OneTimeCode(models.Model):
+    """A code texted to a phone to prove the person holds it (workers' H5 sign-in).
+
+    Only the phone's blind index and a keyed hash of the code are stored. A code works once
+    (the first verification marks it used with a conditional update), for a few minutes,
+    for a handful of attempts; how often a phone or an address may ask is limited too.
+    """
+
+    phone_index = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=32, default="sign_in")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_index", "-created_at"], name="otp_phone_recent"),
+            models.Index(fields=["ip", "-created_at"], name="otp_ip_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -62,3 +62,25 @@ def test_two_imports_of_the_same_person_at_once_register_them_once(tmp_path):
     # the later commit either saw the earlier one (and registered only its other person) or
     # ran into it at the unique index (and imported nothing, asking for another commit)
     assert sorted(results, key=str) in ([1, 2], [2, "conflict"])
+
+
+def test_one_code_submitted_from_many_tabs_at_once_signs_in_once():
+    import re
+
+    from gonghui.core.sms import MemorySender
+    from gonghui.members.services.identity import otp_request, otp_verify
+
+    otp_request(phone="13812345678")
+    code = re.search(r"\d{6}", MemorySender.outbox[-1].text).group()
+
+    def verify(_):
+        try:
+            return bool(otp_verify(phone="13812345678", code=code))
+        except ApplicationError:
+            return False
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        results = list(pool.map(verify, range(PARALLEL)))
+    assert results.count(True) == 1
