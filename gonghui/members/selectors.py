@@ -20,8 +20,10 @@ from gonghui.members.models import (
     ApplicationStatus,
     Employer,
     EmployerAlias,
+    JoinPolicy,
     MembershipApplication,
     MembershipStatus,
+    RoutingRule,
     Worker,
     WorkerGroup,
     WorkerTransfer,
@@ -270,6 +272,25 @@ def pass_on_targets(scope: Scope, app: MembershipApplication) -> QuerySet[Org]:
     if app.not_notify_employer and app.employer_union_id:
         orgs = orgs.exclude(path__startswith=app.employer_union.path)
     return orgs.order_by("path")
+
+
+def routing_rule_list(scope: Scope) -> QuerySet[RoutingRule]:
+    """The rules that route applications from the places of the scope: for a place within
+    it, or for a place above it (a district-wide rule), in tree order."""
+    above = Q(pk__in=[])
+    for grant in scope.grants:
+        above |= Q(place__path__in=ancestor_paths(grant.org_path))
+    rules = RoutingRule.objects.filter(above | Q(place__in=scope.orgs().values("pk")))
+    return rules.select_related("org", "place", "target").order_by("place__path", "industry")
+
+
+def join_policy_list(scope: Scope) -> QuerySet[JoinPolicy]:
+    """The time limits that apply in the scope: set at or above its unions, or below them."""
+    above = Q(pk__in=[])
+    for grant in scope.grants:
+        above |= Q(org__path__in=ancestor_paths(grant.org_path))
+    policies = JoinPolicy.objects.filter(above | Q(org__in=scope.orgs().values("pk")))
+    return policies.select_related("org", "updated_by").order_by("org__path")
 
 
 # What an applicant sees (H5): their own applications, by the phone they signed in with; and

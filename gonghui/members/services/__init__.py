@@ -4,6 +4,7 @@ from gonghui.members.services.applications import (
     application_accept,
     application_decline,
     application_pass_on,
+    application_reveal,
     application_submit,
     applications_escalate,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "application_accept",
     "application_decline",
     "application_pass_on",
+    "application_reveal",
     "application_submit",
     "applications_escalate",
     "employer_alias_add",

@@ -312,6 +312,23 @@ def application_pass_on(
     return app
 
 
+def application_reveal(*, scope: Scope, application: MembershipApplication, field: str) -> str:
+    """The applicant's plain resident ID or phone (to call them back), for a user allowed to
+    see it; every reveal audited."""
+    if field not in MembershipApplication.protected_fields:
+        raise ApplicationError(_("Nothing to reveal."))
+    scope.require(Perm.REVEAL_PII, application.org)
+    with transaction.atomic():
+        audit_record(
+            action="membership_application.reveal",
+            scope=scope,
+            org=application.org,
+            target=application,
+            extra={"field": field},
+        )
+    return decrypt(field, getattr(application, f"{field}_enc"))
+
+
 # Deciding
 
 
