@@ -85,7 +85,8 @@ def application_reveal(request, membershipapplication_id: int):
 def _decide(request, membershipapplication_id: int, form_class, service, done: str, title: str):
     scope = request.scope
     app = selectors.get_application_for(scope, membershipapplication_id, perm=Perm.EDIT)
-    form = form_class(request.POST or None)
+    # bound on every POST: accepting needs no field filled in (the date defaults to today)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             service(scope=scope, application=app, **form.cleaned_data)
