@@ -199,11 +199,11 @@ def decline_application(request, membershipapplication_id: int, payload: Decline
 def pass_on_application(request, membershipapplication_id: int, payload: PassOnIn):
     scope = request.scope
     app = selectors.get_application_for(scope, membershipapplication_id, perm=Perm.EDIT)
-    to_org = Org.objects.filter(code=payload.to_org).first()
+    # looked up among the unions it may go to: a code elsewhere reads as unknown
+    to_org = selectors.pass_on_targets(scope, app).filter(code=payload.to_org).first()
     if to_org is None:
-        raise ApplicationError(
-            _("No union with this code."), fields={"to_org": [_("Unknown union.")]}
-        )
+        message = _("Choose an active union within your organisation, or one above this union.")
+        raise ApplicationError(message, fields={"to_org": [message]})
     app = services.application_pass_on(scope=scope, application=app, to_org=to_org,
                                        reason=payload.reason)  # fmt: skip
     if not scope.covers(app.org):

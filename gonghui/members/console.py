@@ -45,7 +45,7 @@ register_h5_tile(
 register_h5_tile(
     H5Tile(
         "join",
-        _("Join the union"),
+        _("Join the union online"),
         _("Apply online and follow who handles it, and by when"),
         "members_h5:join",
         order=5,

@@ -327,7 +327,7 @@ class RouteKind(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Application sent")
     PASSED_ON = "passed_on", _("Passed on")
     ESCALATED = "escalated", _("Escalated")
     ACCEPTED = "accepted", _("Accepted")
@@ -455,7 +455,7 @@ class MembershipApplication(models.Model):
     consent_version = models.CharField(max_length=16)
     consented_at = models.DateTimeField()
 
-    route = models.CharField(_("routed to"), max_length=16, choices=RouteKind.choices)
+    route = models.CharField(_("routed by"), max_length=16, choices=RouteKind.choices)
     rule = models.ForeignKey(
         RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

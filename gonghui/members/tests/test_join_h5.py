@@ -52,7 +52,7 @@ def test_the_form_shows_each_problem_in_chinese_and_keeps_what_was_typed(world):
     client = signed_in()
     page = text(client.post("/h5/join/", form_data(world, id_number="11010119950412031X",
                                                     consent="")))  # fmt: skip
-    assert "校验码" in page and "同意" in page and 'value="王小明"' in page
+    assert "校验位" in page and "同意" in page and 'value="王小明"' in page
     assert not MembershipApplication.objects.exists()
 
 
