@@ -188,7 +188,8 @@ def _application_rows(apps) -> Iterator[list]:
         org, status, submitted, due, decided, reason = rest
         yield [
             name, id_masked, phone_masked, forms.get(form, form), employer,
-            industries.get(industry, industry), place, _("Yes") if quiet else "", org,
+            industries.get(industry, industry), place.removesuffix("总工会"),
+            _("Yes") if quiet else "", org,
             statuses.get(status, status), timezone.localtime(submitted), due, decided, reason,
         ]  # fmt: skip
 

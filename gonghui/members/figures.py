@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from gonghui.core.scope import Scope
 from gonghui.members.forms_join import FORM_CHOICES
 from gonghui.members.models import ApplicationStatus, MembershipApplication
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Org, OrgKind
 
 PENDING = ApplicationStatus.PENDING
+PLACE_KINDS = (OrgKind.FEDERATION, OrgKind.AREA, OrgKind.COMMUNITY)
 
 
 def median(histogram: Counter) -> float | None:
@@ -107,10 +108,13 @@ def application_figures(scope: Scope, org: Org, *, today: date | None = None) ->
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(status=PENDING, due_on__lt=today)))
     )
     base = {"view": "all", "org": org.pk}
-    children = Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+    children = list(
+        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name_pinyin")
+    )
     units = {org.path: FigureLine(_("%(union)s itself") % {"union": org.name},
                                   {**base, "exact": "on"}, org.code)}  # fmt: skip
-    for child in children.order_by("name_pinyin"):
+    places = {org.path} | {c.path for c in children if c.kind in PLACE_KINDS}
+    for child in children:
         units[child.path] = FigureLine(child.name, {"view": "all", "org": child.pk}, child.code)
     forms = {value: FigureLine(str(label), {**base, "employment_form": value})
              for value, label in FORM_CHOICES}  # fmt: skip
@@ -120,7 +124,9 @@ def application_figures(scope: Scope, org: Org, *, today: date | None = None) ->
         for line in (units.get(row["unit"]), forms.get(row["employment_form"]), total):
             if line is not None:
                 line.add(*args)
-    return Figures(org, list(units.values()), list(forms.values()), total, timezone.now())
+    # Enterprise unions without a single application would only bury the streets' rows.
+    shown = [line for path, line in units.items() if line.applications or path in places]
+    return Figures(org, shown, list(forms.values()), total, timezone.now())
 
 
 def application_counts(scope: Scope, *, today: date | None = None) -> FigureLine:

@@ -44,12 +44,14 @@ urlpatterns = [
         views_join.application_reveal,
         name="application_reveal",
     ),
-    path("join-rules/", views_join.join_rules, name="join_rules"),
-    path("join-rules/new/", views_join.join_rule_create, name="join_rule_create"),
-    path("join-rules/time-limit/", views_join.join_policy, name="join_policy"),
-    path("join-rules/<int:routingrule_id>/", views_join.join_rule_edit, name="join_rule_edit"),
+    path("applications/rules/", views_join.join_rules, name="join_rules"),
+    path("applications/rules/new/", views_join.join_rule_create, name="join_rule_create"),
+    path("applications/rules/time-limit/", views_join.join_policy, name="join_policy"),
     path(
-        "join-rules/<int:routingrule_id>/delete/",
+        "applications/rules/<int:routingrule_id>/", views_join.join_rule_edit, name="join_rule_edit"
+    ),
+    path(
+        "applications/rules/<int:routingrule_id>/delete/",
         views_join.join_rule_delete,
         name="join_rule_delete",
     ),

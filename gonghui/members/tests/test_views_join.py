@@ -198,24 +198,24 @@ def test_the_dashboard_shows_the_application_figures(world, login):
 
 def test_rules_and_time_limits_in_the_console(world, login):
     client = login("dongcheng_admin")
-    page = text(client.get("/workers/join-rules/new/"))
+    page = text(client.get("/workers/applications/rules/new/"))
     assert "龙潭街道总工会" in page and "新街口" not in page
-    response = client.post("/workers/join-rules/new/", {
+    response = client.post("/workers/applications/rules/new/", {
         "org": world.orgs["bj-dc"].pk, "place": world.orgs["bj-dc-lt"].pk,
         "industry": "express", "target": world.orgs["bj-dc-lt-sy"].pk, "note": "试点",
     })  # fmt: skip
     assert response.status_code == 302
     rule = RoutingRule.objects.get()
-    assert "双玉社区" in text(client.get("/workers/join-rules/"))
-    client.post("/workers/join-rules/time-limit/",
+    assert "双玉社区" in text(client.get("/workers/applications/rules/"))
+    client.post("/workers/applications/rules/time-limit/",
                 {"org": world.orgs["bj-dc"].pk, "decide_within_days": 10})  # fmt: skip
-    assert "10" in text(client.get("/workers/join-rules/"))
-    bad = text(client.post("/workers/join-rules/time-limit/",
+    assert "10" in text(client.get("/workers/applications/rules/"))
+    bad = text(client.post("/workers/applications/rules/time-limit/",
                            {"org": world.orgs["bj-dc"].pk, "decide_within_days": 0}))  # fmt: skip
     assert "has-error" in bad
     # an officer below the rule's owner, or of a sibling, cannot remove it
     for user in ("longtan_officer", "xinjiekou_officer"):
-        assert login(user).post(f"/workers/join-rules/{rule.pk}/delete/").status_code == 404
+        assert login(user).post(f"/workers/applications/rules/{rule.pk}/delete/").status_code == 404
     assert RoutingRule.objects.exists()
-    client.post(f"/workers/join-rules/{rule.pk}/delete/")
+    client.post(f"/workers/applications/rules/{rule.pk}/delete/")
     assert not RoutingRule.objects.exists()
