@@ -378,7 +378,7 @@ def _enrol(scope: Scope, app: MembershipApplication, joined_on: date) -> Worker:
         "employment_form": app.employment_form,
     }
     worker = (
-        Worker.objects.select_for_update()
+        Worker.objects.select_for_update(of=("self",))
         .select_related("org", "employer")
         .filter(id_number_index=app.id_number_index)
         .first()
