@@ -2,6 +2,8 @@
 worker's card and personal QR code that other modules scan); joining the union online (the
 application, its status, and the member e-card once admitted)."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gonghui.core.context import client_ip
+from gonghui.core.context import client_ip, current_meta, reset_meta, set_meta
 from gonghui.core.errors import ApplicationError
 from gonghui.core.forms_util import add_service_error
 from gonghui.core.pii import mask_phone
@@ -99,12 +101,15 @@ def join(request):
         return redirect("members_h5:my_card")
     form = JoinForm(request.POST or None, initial=_initial(worker))
     if request.method == "POST" and form.is_valid():
+        token = set_meta(replace(current_meta(), via="h5"))  # the audit log's channel
         try:
             services.application_submit(phone=ident.phone, **form.service_fields())
         except ApplicationError as error:
             add_service_error(form, error)
         else:
             return redirect("members_h5:join_status")
+        finally:
+            reset_meta(token)
     applications = selectors.applicant_applications(ident.phone_index)
     context = {
         "form": form,

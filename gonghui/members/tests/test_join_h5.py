@@ -43,6 +43,9 @@ def test_applying_then_following_the_status(world):
     response = client.post("/h5/join/", form_data(world))
     assert response.status_code == 302 and response.url == "/h5/join/status/"
     app = MembershipApplication.objects.get()
+    from gonghui.core.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="membership_application.submit").via == "h5"
     status = text(client.get("/h5/join/status/"))
     assert "新街口街道总工会" in status and app.due_on.strftime("%Y-%m-%d") in status
     assert "待办理" in status or "办理中" in status

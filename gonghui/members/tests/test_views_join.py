@@ -80,6 +80,10 @@ def test_the_employers_union_never_sees_an_applicant_who_asked_so(
     export = client.get("/workers/applications/export.xlsx", {"view": "all"})
     assert b"".join(export.streaming_content).count(b"<row") <= 1  # the header alone
     assert "王小明" not in text(client.get("/"))
+    from gonghui.core.scope import scope_for_user
+    from gonghui.members.figures import application_counts
+
+    assert application_counts(scope_for_user(employer_union_officer)).applications == 0
     seen = AuditEvent.objects.filter(org=world.org("bj-xc-xjk-kd"), object_id=str(app.pk),
                                      object_type="members.membershipapplication")  # fmt: skip
     assert not seen.exists()
@@ -219,3 +223,19 @@ def test_rules_and_time_limits_in_the_console(world, login):
     assert RoutingRule.objects.exists()
     client.post(f"/workers/applications/rules/{rule.pk}/delete/")
     assert not RoutingRule.objects.exists()
+
+
+def test_the_figures_page_runs_a_fixed_number_of_queries(world, login):
+    client = login("city_admin")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            text(client.get("/workers/applications/figures/"))
+        return len(captured)
+
+    apply(world)
+    few = queries()
+    for n in range(2, 12):
+        place = ("bj-dc-lt", "bj-xc-xjk", "bj-cy-gbd")[n % 3]
+        apply(world, place=place, id_number=an_id("19900101", f"{n:03d}"), phone=f"1370000{n:04d}")
+    assert queries() == few <= 10
