@@ -305,8 +305,10 @@ def commit_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
     except IntegrityError as exc:
         # another import registered some of the same people between our check and commit:
         # the unique index refused them, and with them this whole commit
-        message = _("Some of these people were registered by another import meanwhile; "
-                    "nothing was imported. Commit again to update or skip them.")  # fmt: skip
+        message = _(
+            "Some of these people were registered by another import meanwhile; "
+            "nothing was imported. Commit again to update or skip them."
+        )
         _save(job, state=ImportState.VALIDATED, message=message)
         raise ConflictError(message) from exc
     except Exception:
