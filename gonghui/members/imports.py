@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -29,7 +29,7 @@ from gonghui.core.identity import (
 )
 from gonghui.core.imports.cells import cell_date, cell_text, is_number
 from gonghui.core.imports.columns import Column
-from gonghui.core.imports.db import copy_rows, indexes_rebuilt
+from gonghui.core.imports.db import copy_line, copy_rows, copy_text, indexes_rebuilt
 from gonghui.core.imports.spec import Checked, ImportSpec, register_import
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.pinyin import pinyin_keys
@@ -122,7 +122,8 @@ STAGE_COLUMNS = (
 # the file has none.
 WORKER_COLUMNS = STAGE_COLUMNS[2:15] + ("employment_form", "membership_status", "joined_on")
 PHONE_COLUMNS = ("phone_enc", "phone_index", "phone_masked", "phone_tail")
-DIRECT_COLUMNS = (*WORKER_COLUMNS, "employer_id", "left_reason", "created_at", "updated_at")
+DIRECT_COLUMNS = (*WORKER_COLUMNS, "left_reason", "created_at", "updated_at", "employer_id")
+NULL = "\\N"
 
 
 @dataclass
@@ -132,6 +133,7 @@ class Context:
     scope_paths: tuple[str, ...]  # the importer's subtrees, for people already registered
     today: date
     ring: Keyring
+    direct_now: datetime | None = None  # a direct load: check_rows also writes COPY lines
 
 
 def _pick(cells: list, positions: list[int | None], width: int) -> list:
@@ -253,6 +255,9 @@ class WorkerImport(ImportSpec):
             MembershipStatus.MEMBER if joined_on else MembershipStatus.NONE,
             joined_on,
         )
+        if ctx.direct_now is not None:
+            r, now = result.record, ctx.direct_now
+            result.line = copy_line((*r[1:14], r[15], r[16], r[17], "", now, now)) + "\t"
         return result
 
     @staticmethod
@@ -361,6 +366,9 @@ class WorkerImport(ImportSpec):
             )
         return existing
 
+    def prepare_direct(self, context: Context) -> Context:
+        return replace(context, direct_now=timezone.now())
+
     def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
         return WorkerDirectLoad(job, existing=existing, expected_rows=expected_rows)
 
@@ -413,15 +421,20 @@ class WorkerDirectLoad:
             self.indexes.__enter__()
 
     def load(self, checked) -> None:
-        new = [c.record for c in checked if not c.existing]
+        new = [c for c in checked if not c.existing]
         old = [c.record for c in checked if c.existing] if self.existing == "update" else []
-        self._employer_ids({r[14] for r in new} | {r[14] for r in old})
-        rows = [
-            (*r[1:14], r[15], r[16], r[17], self.employers.get(r[14]), "", self.now, self.now)
-            for r in new
-        ]
-        copy_rows("members_worker", DIRECT_COLUMNS, rows)
-        self.created += len(rows)
+        self._employer_ids({c.record[14] for c in new} | {r[14] for r in old})
+        employers = self.employers
+        if connection.vendor == "postgresql":  # lines formatted by the worker processes
+            text = "".join(f"{c.line}{employers.get(c.record[14], NULL)}\n" for c in new)
+            copy_text("members_worker", DIRECT_COLUMNS, text)
+        else:
+            rows = [
+                (*r[1:14], r[15], r[16], r[17], "", self.now, self.now, employers.get(r[14]))
+                for r in (c.record for c in new)
+            ]
+            copy_rows("members_worker", DIRECT_COLUMNS, rows)
+        self.created += len(new)
         if old:
             self.stage_updates(old)
 

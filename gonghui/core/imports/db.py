@@ -3,6 +3,7 @@ table's indexes once after a big insert instead of row by row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -24,6 +25,43 @@ def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None
             cursor.executemany(
                 f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})", rows
             )
+
+
+# PostgreSQL's COPY text format: tab-separated, \N for NULL, backslash escapes.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def copy_value(value) -> str:
+    """One value as COPY's text format writes it (worker processes build whole lines, so
+    the process holding the connection only joins them)."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str or isinstance(value, str):  # choices are str subclasses
+        value = str(value)
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+    if kind is bytes:
+        return "\\\\x" + value.hex()
+    if kind is bool:
+        return "t" if value else "f"
+    if kind in (int, float):
+        return str(value)
+    return value.isoformat()  # date, datetime
+
+
+def copy_line(values) -> str:
+    return "\t".join(map(copy_value, values))
+
+
+def copy_text(table: str, columns: Sequence[str], text: str) -> None:
+    """Lines already in COPY text format (PostgreSQL only)."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        ) as copy:
+            copy.write(text)
 
 
 @contextmanager

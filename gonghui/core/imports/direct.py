@@ -69,7 +69,7 @@ def import_directly(
         only_good=only_good,
         message="",
     )
-    context = spec.prepare(job, scope)
+    context = spec.prepare_direct(spec.prepare(job, scope))
     tally = Tally(spec)
     outcome: dict = {}
     runner = ChunkRunner(spec, context, job.pk, opened.index, opened.total, work=check_chunk)

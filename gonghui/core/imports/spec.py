@@ -22,6 +22,7 @@ class Checked:
     issues: list[tuple[str, str]] = field(default_factory=list)  # (column label, reason)
     key: str | None = None  # duplicates of this key within one file are rejected
     existing: bool = False  # the register already holds this record (set by the register check)
+    line: str | None = None  # the record as a COPY text line, for direct loads (core/imports/db)
 
 
 class ImportSpec:
@@ -63,6 +64,10 @@ class ImportSpec:
 
     def discard(self, job) -> None:
         raise NotImplementedError
+
+    def prepare_direct(self, context: Any) -> Any:
+        """The context for a direct load (e.g. asking check_rows for COPY lines)."""
+        return context
 
     def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
         """An object with ``load(checked)`` and ``finish() -> {"created", "updated"}`` that

@@ -366,3 +366,48 @@ def test_a_one_pass_commit_refuses_people_registered_outside_the_subtree(world, 
     assert Worker.objects.get(name="张三").org.code == "bj-xc-xjk"
     assert Worker.objects.get(name="李四").org.code == "bj-dc-lt"
     assert "管理范围以外" in ImportIssue.objects.get().reason
+
+
+def test_the_one_pass_and_the_two_step_import_register_the_same(world, tmp_path, importer):
+    rows = [
+        HEADER,
+        [" 张三 ", ZHANG, "+86 138-1234-5678", "美团", "", "外卖骑手", "男", date(2020, 1, 2)],
+        ["李四", LI.lower(), "", "顺丰速运", "龙潭街道双玉社区工会", "快递员", "", ""],
+        ["王五", WANG, "13900002222", "", "", "", "", "2021/3/4"],
+    ]
+
+    def register():
+        return sorted(
+            Worker.objects.values_list(
+                "name",
+                "name_pinyin",
+                "name_initials",
+                "gender",
+                "birth_date",
+                "id_number_index",
+                "id_number_masked",
+                "phone_index",
+                "phone_masked",
+                "phone_tail",
+                "employer__name",
+                "employment_form",
+                "membership_status",
+                "joined_on",
+                "org__code",
+                "left_reason",
+            )
+        )
+
+    importer.commit(importer.check(rows))
+    two_step = register()
+    Worker.objects.all().delete()
+    path = write_xlsx(tmp_path / "again.xlsx", rows)
+    call_command(
+        "import_workers",
+        str(path),
+        org="bj-dc-lt",
+        commit=True,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert register() == two_step and len(two_step) == 3
