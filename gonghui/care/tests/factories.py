@@ -46,9 +46,9 @@ def make_care(world, org_code: str = "bj-dc-lt", *, by: str = "longtan_officer",
                                        source="物美超市", received_on=today())
             services.kit_pack(scope=scope, site=site, kit=kit, quantity=kits)
         made.append(site)
-    fields = {"starts_on": today() - timedelta(days=3), "ends_on": today() + timedelta(days=3),
-              **campaign_fields}
-    campaign = services.campaign_create(scope=scope, org=org, name="温暖战疫职工", kit=kit, **fields)
+    fields = {"name": "温暖战疫职工", "starts_on": today() - timedelta(days=3),
+              "ends_on": today() + timedelta(days=3), **campaign_fields}
+    campaign = services.campaign_create(scope=scope, org=org, kit=kit, **fields)
     rows = [services.campaign_site_add(scope=scope, campaign=campaign, site=s) for s in made]
     if open_campaign:
         campaign = services.campaign_set_status(scope=scope, campaign=campaign, status="open")
