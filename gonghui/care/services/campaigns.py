@@ -162,7 +162,7 @@ def campaign_create(*, scope: Scope, org: Org, name: str, starts_on: date, ends_
                      after={"name": name, "starts_on": starts_on.isoformat(),
                             "ends_on": ends_on.isoformat(),
                             "kit": kit.name if kit else None,
-                            "items": {i.name: q for i, q in items},
+                            "supplies": {i.name: q for i, q in items},
                             "target_groups": sorted(target_groups),
                             "target_forms": sorted(target_forms),
                             "limit_group": limit_group.name if limit_group else None})  # fmt: skip
