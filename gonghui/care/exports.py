@@ -24,25 +24,67 @@ def _stamp() -> str:
 
 def distributions_export(*, scope: Scope, filters: dict):
     labels = selectors.target_labels()
-    rows = selectors.distribution_list(scope, **filters).values_list(
-        "campaign__name", "org__name", "site__name", "day", "handed_at", "worker__name",
-        "worker__phone_masked", "target", "value_fen", "voided_at", "void_reason",
-    ).iterator(chunk_size=2000)  # fmt: skip
+    rows = (
+        selectors.distribution_list(scope, **filters)
+        .values_list(
+            "campaign__name",
+            "org__name",
+            "site__name",
+            "day",
+            "handed_at",
+            "worker__name",
+            "worker__phone_masked",
+            "target",
+            "value_fen",
+            "voided_at",
+            "void_reason",
+        )
+        .iterator(chunk_size=2000)
+    )
 
     def lines():
         for campaign, org, site, day, at, name, phone, target, value, voided, reason in rows:
-            yield [campaign, org, site, day, timezone.localtime(at).replace(tzinfo=None), name,
-                   phone, labels.get(target, target), value / 100,
-                   _("voided") if voided else "", reason]  # fmt: skip
+            yield [
+                campaign,
+                org,
+                site,
+                day,
+                timezone.localtime(at).replace(tzinfo=None),
+                name,
+                phone,
+                labels.get(target, target),
+                value / 100,
+                _("voided") if voided else "",
+                reason,
+            ]
 
-    headers = [_("Campaign"), _("Union"), _("Site"), _("Day"), _("Time"), _("Name"),
-               _("Mobile phone"), _("Counted as"), _("Value (yuan)"), _("Voided"), _("Reason")]  # fmt: skip
-    handle, count = write_xlsx_file(headers, lines(), sheet_name=_("Hand-outs"),
-                                    widths=(24, 22, 18, 12, 17, 10, 13, 14, 12, 8, 20))  # fmt: skip
+    headers = [
+        _("Campaign"),
+        _("Union"),
+        _("Site"),
+        _("Day"),
+        _("Time"),
+        _("Name"),
+        _("Mobile phone"),
+        _("Counted as"),
+        _("Value (yuan)"),
+        _("Voided"),
+        _("Reason"),
+    ]
+    handle, count = write_xlsx_file(
+        headers,
+        lines(),
+        sheet_name=_("Hand-outs"),
+        widths=(24, 22, 18, 12, 17, 10, 13, 14, 12, 8, 20),
+    )
     with transaction.atomic():
         safe = {k: str(v) for k, v in filters.items() if v not in (None, "", False)}
-        audit_record(action="care.export", scope=scope, org=_acting(scope),
-                     extra={"filters": safe, "rows": count})  # fmt: skip
+        audit_record(
+            action="care.export",
+            scope=scope,
+            org=_acting(scope),
+            extra={"filters": safe, "rows": count},
+        )
     return handle, _("Hand-outs %(stamp)s.xlsx") % {"stamp": _stamp()}
 
 
@@ -51,17 +93,28 @@ def figures_export(*, scope: Scope, campaign_id: int | None = None):
     value, with the as-of time on each row."""
     figures = selectors.care_figures(scope, campaign_id=campaign_id)
     as_of = timezone.localtime(figures.as_of).replace(tzinfo=None)
-    parts = [(_("Group"), figures.by_target), (_("Site"), figures.by_site),
-             (_("Union"), figures.by_org), (_("Day"), figures.by_day)]  # fmt: skip
+    parts = [
+        (_("Group"), figures.by_target),
+        (_("Site"), figures.by_site),
+        (_("Union"), figures.by_org),
+        (_("Day"), figures.by_day),
+    ]
 
     def lines():
         yield [_("Total"), "", figures.person_times, figures.people, figures.value_fen / 100, as_of]
         for dimension, rows in parts:
             for line in rows:
-                yield [dimension, line.label, line.person_times, line.people,
-                       line.value_fen / 100, as_of]  # fmt: skip
+                yield [
+                    dimension,
+                    line.label,
+                    line.person_times,
+                    line.people,
+                    line.value_fen / 100,
+                    as_of,
+                ]
 
     headers = [_("By"), _("Which"), _("Person-times"), _("People"), _("Value (yuan)"), _("As of")]
-    handle, _count = write_xlsx_file(headers, lines(), sheet_name=_("Figures"),
-                                     widths=(10, 28, 12, 10, 14, 17))  # fmt: skip
+    handle, _count = write_xlsx_file(
+        headers, lines(), sheet_name=_("Figures"), widths=(10, 28, 12, 10, 14, 17)
+    )
     return handle, _("Relief figures %(stamp)s.xlsx") % {"stamp": _stamp()}

@@ -29,8 +29,9 @@ class DateInput(forms.DateInput):
 
 
 def yuan_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(label=label, min_value=Decimal(0), max_digits=12, decimal_places=2,
-                              **kwargs)  # fmt: skip
+    return forms.DecimalField(
+        label=label, min_value=Decimal(0), max_digits=12, decimal_places=2, **kwargs
+    )
 
 
 def fen(value) -> int:
@@ -57,8 +58,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT,
-                                                  initial=scope.acting_org_id)  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, initial=scope.acting_org_id
+        )
         self.order_fields(["org"])
 
     def service_fields(self) -> dict:
@@ -72,12 +74,14 @@ class KitForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT,
-                                                  initial=scope.acting_org_id)  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, initial=scope.acting_org_id
+        )
         items = selectors.item_list(scope, kits=False)
         for n in range(1, 5):
-            self.fields[f"item{n}"] = ItemField(items, label=_("Supply %(n)s") % {"n": n},
-                                                required=n == 1)  # fmt: skip
+            self.fields[f"item{n}"] = ItemField(
+                items, label=_("Supply %(n)s") % {"n": n}, required=n == 1
+            )
             self.fields[f"qty{n}"] = forms.IntegerField(
                 label=_("How many"), min_value=1, max_value=1000, required=False, initial=1
             )
@@ -95,8 +99,9 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT,
-                                                  initial=scope.acting_org_id)  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, initial=scope.acting_org_id
+        )
         self.order_fields(["org"])
 
 
@@ -113,8 +118,9 @@ class ReceiveForm(_StockForm):
     value = yuan_field(_("Total value (yuan)"))
     source_kind = forms.ChoiceField(label=_("How obtained"), choices=SourceKind.choices)
     source = forms.CharField(label=_("Donor or supplier"), max_length=100)
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput(),
-                                  initial=timezone.localdate)  # fmt: skip
+    received_on = forms.DateField(
+        label=_("Received on"), widget=DateInput(), initial=timezone.localdate
+    )
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, scope=scope, kits=False, **kwargs)
@@ -165,31 +171,57 @@ class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Campaign name"), max_length=100)
     starts_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
     ends_on = forms.DateField(label=_("To"), widget=DateInput())
-    target_forms = forms.MultipleChoiceField(label=_("For these employment forms"),
-                                             choices=EmploymentForm.choices, required=False,
-                                             widget=_checks())  # fmt: skip
-    target_groups = forms.MultipleChoiceField(label=_("For these groups"), required=False,
-                                              widget=_checks())  # fmt: skip
+    target_forms = forms.MultipleChoiceField(
+        label=_("For these employment forms"),
+        choices=EmploymentForm.choices,
+        required=False,
+        widget=_checks(),
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("For these groups"), required=False, widget=_checks()
+    )
     item_qty = forms.IntegerField(label=_("How many"), min_value=1, required=False, initial=1)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))  # fmt: skip
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT, label=_("Organised by"),
-                                                  initial=scope.acting_org_id)  # fmt: skip
-        self.fields["kit"] = ItemField(selectors.item_list(scope, kits=True), required=False,
-                                       label=_("Each recipient gets this kit"))  # fmt: skip
-        self.fields["item"] = ItemField(selectors.item_list(scope, kits=False), required=False,
-                                        label=_("… or loose supplies"))  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, label=_("Organised by"), initial=scope.acting_org_id
+        )
+        self.fields["kit"] = ItemField(
+            selectors.item_list(scope, kits=True),
+            required=False,
+            label=_("Each recipient gets this kit"),
+        )
+        self.fields["item"] = ItemField(
+            selectors.item_list(scope, kits=False), required=False, label=_("… or loose supplies")
+        )
         self.fields["limit_group"] = forms.ModelChoiceField(
-            selectors.limit_group_list(scope), required=False, label=_("Limit group"),
-            help_text=_("Once per person across every campaign of the group; empty: once per "
-                        "person in this campaign."),
-        )  # fmt: skip
+            selectors.limit_group_list(scope),
+            required=False,
+            label=_("Limit group"),
+            help_text=_(
+                "Once per person across every campaign of the group; empty: once per "
+                "person in this campaign."
+            ),
+        )
         self.fields["target_groups"].choices = list(WorkerGroup.objects.values_list("code", "name"))
-        self.order_fields(["org", "name", "starts_on", "ends_on", "kit", "item", "item_qty",
-                           "target_forms", "target_groups", "limit_group"])  # fmt: skip
+        self.order_fields(
+            [
+                "org",
+                "name",
+                "starts_on",
+                "ends_on",
+                "kit",
+                "item",
+                "item_qty",
+                "target_forms",
+                "target_groups",
+                "limit_group",
+            ]
+        )
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -207,8 +239,11 @@ class CampaignSiteForm(forms.Form):
 
         staff = User.objects.filter(roles__org__path__startswith=campaign.org.path).distinct()
         self.fields["staff"] = forms.ModelMultipleChoiceField(
-            staff.order_by("username"), required=False, label=_("Staff who scan there"),
-            widget=_checks())  # fmt: skip
+            staff.order_by("username"),
+            required=False,
+            label=_("Staff who scan there"),
+            widget=_checks(),
+        )
 
 
 class ScanForm(forms.Form):
@@ -241,13 +276,15 @@ class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RuleKind.choices)
     regulation = forms.CharField(label=_("Regulation cited"), max_length=300)
     amount = yuan_field(_("Yearly cap per person (yuan)"), required=False)
-    categories = forms.MultipleChoiceField(label=_("Forbidden kinds"), required=False,
-                                           choices=ItemCategory.choices, widget=_checks())  # fmt: skip
+    categories = forms.MultipleChoiceField(
+        label=_("Forbidden kinds"), required=False, choices=ItemCategory.choices, widget=_checks()
+    )
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT, label=_("Set by"),
-                                                  initial=scope.acting_org_id)  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, label=_("Set by"), initial=scope.acting_org_id
+        )
         self.order_fields(["org"])
 
     def service_fields(self) -> dict:
@@ -264,8 +301,9 @@ class LimitGroupForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = ScopedOrgChoiceField(scope, perm=Perm.EDIT,
-                                                  initial=scope.acting_org_id)  # fmt: skip
+        self.fields["org"] = ScopedOrgChoiceField(
+            scope, perm=Perm.EDIT, initial=scope.acting_org_id
+        )
         self.order_fields(["org"])
 
 
@@ -274,10 +312,14 @@ class HardshipForm(forms.Form):
     reason = forms.ChoiceField(label=_("Main cause"), choices=HardshipReason.choices)
     household_size = forms.IntegerField(label=_("Household members"), min_value=1, max_value=20)
     monthly_income = yuan_field(_("Household income per month (yuan)"))
-    household = forms.CharField(label=_("Household details"), widget=forms.Textarea(
-        attrs={"rows": 4}), help_text=_("Members, work, health, housing, debts."))  # fmt: skip
-    applied_on = forms.DateField(label=_("Applied on"), widget=DateInput(),
-                                 initial=timezone.localdate)  # fmt: skip
+    household = forms.CharField(
+        label=_("Household details"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Members, work, health, housing, debts."),
+    )
+    applied_on = forms.DateField(
+        label=_("Applied on"), widget=DateInput(), initial=timezone.localdate
+    )
 
 
 class AssessForm(forms.Form):
@@ -285,8 +327,11 @@ class AssessForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    approve = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                choices=[("1", _("Approve")), ("0", _("Reject"))])  # fmt: skip
+    approve = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -298,7 +343,8 @@ class AssistanceForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
-                              initial=lambda: timezone.localdate().year)  # fmt: skip
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -36,8 +36,9 @@ class Item(models.Model):
     """A supply (慰问物资) a union keeps and hands out, or a kit type (``is_kit``) whose
     components are listed in KitComponent. Both are counted in the same stock balances."""
 
-    org = models.ForeignKey(Org, verbose_name=_("union"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=60)
     unit = models.CharField(_("unit"), max_length=10)
     category = models.CharField(_("category"), max_length=16, choices=ItemCategory.choices)
@@ -90,8 +91,9 @@ class KitComponent(models.Model):
 class Site(models.Model):
     """A place where supplies are kept and handed out: a union office, a station, a square."""
 
-    org = models.ForeignKey(Org, verbose_name=_("union"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=60)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -135,22 +137,27 @@ class Receipt(models.Model):
     """Supplies coming in (入库): donated, bought or allocated, with source and value."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
-    item = models.ForeignKey(Item, verbose_name=_("supply"), on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("supply"), on_delete=models.PROTECT, related_name="+"
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     value_fen = models.PositiveBigIntegerField(_("value (fen)"))
     source_kind = models.CharField(_("how obtained"), max_length=16, choices=SourceKind.choices)
     source = models.CharField(_("source"), max_length=100)
     received_on = models.DateField(_("received on"))
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="care_receipt_qty")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="care_receipt_qty")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} +{self.quantity}"
@@ -179,11 +186,13 @@ class StockMovement(models.Model):
     batch = models.UUIDField(default=uuid.uuid4)
     note = models.CharField(_("reason"), max_length=200, blank=True)
     receipt = models.ForeignKey(Receipt, null=True, on_delete=models.PROTECT, related_name="+")
-    distribution = models.ForeignKey("Distribution", null=True, on_delete=models.PROTECT,
-                                     related_name="movements")  # fmt: skip
+    distribution = models.ForeignKey(
+        "Distribution", null=True, on_delete=models.PROTECT, related_name="movements"
+    )
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                           related_name="+")  # fmt: skip
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -203,8 +212,9 @@ class LimitGroup(models.Model):
     """Several campaigns counted as one for "once per person" within a period: the same
     courier collecting in two streets gets one kit (e.g. a district's winter 送温暖)."""
 
-    org = models.ForeignKey(Org, verbose_name=_("union"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
@@ -212,8 +222,9 @@ class LimitGroup(models.Model):
     class Meta:
         verbose_name = _("limit group")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
-                                   name="care_limitgroup_period"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="care_limitgroup_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,22 +234,35 @@ class LimitGroup(models.Model):
 class CareCampaign(models.Model):
     """送温暖 / 慰问: what each recipient gets (a kit or loose items), for whom, where, when."""
 
-    org = models.ForeignKey(Org, verbose_name=_("organised by"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
-    status = models.CharField(_("status"), max_length=8, choices=CampaignStatus.choices,
-                              default=CampaignStatus.DRAFT)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
     # Who may receive: worker groups and/or employment forms; both empty means anyone.
     target_groups = models.ManyToManyField("members.WorkerGroup", blank=True, related_name="+")
     target_forms = models.JSONField(default=list, blank=True)
-    kit = models.ForeignKey(Item, verbose_name=_("kit"), null=True, blank=True,
-                            on_delete=models.PROTECT, related_name="+")  # fmt: skip
-    limit_group = models.ForeignKey(LimitGroup, verbose_name=_("limit group"), null=True,
-                                    blank=True, on_delete=models.PROTECT,
-                                    related_name="campaigns")  # fmt: skip
+    kit = models.ForeignKey(
+        Item,
+        verbose_name=_("kit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    limit_group = models.ForeignKey(
+        LimitGroup,
+        verbose_name=_("limit group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -246,8 +270,9 @@ class CareCampaign(models.Model):
         verbose_name = _("relief campaign")
         verbose_name_plural = _("relief campaigns")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
-                                   name="care_campaign_period"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="care_campaign_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,8 +327,9 @@ class SpendingRule(models.Model):
     """A rule union finance regulations set, applying to every campaign in the org's subtree,
     named with the regulation it follows."""
 
-    org = models.ForeignKey(Org, verbose_name=_("set by"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
     regulation = models.CharField(_("regulation"), max_length=300)
@@ -344,8 +370,9 @@ class Distribution(models.Model):
     """One hand-out (发放) to one person at one site: person-times count these rows."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")  # the site's
-    campaign = models.ForeignKey(CareCampaign, on_delete=models.PROTECT,
-                                 related_name="distributions")  # fmt: skip
+    campaign = models.ForeignKey(
+        CareCampaign, on_delete=models.PROTECT, related_name="distributions"
+    )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     worker = models.ForeignKey("members.Worker", on_delete=models.PROTECT, related_name="+")
     limit_key = models.CharField(max_length=24)
@@ -354,12 +381,14 @@ class Distribution(models.Model):
     value_fen = models.PositiveBigIntegerField(default=0)
     day = models.DateField(_("day"))  # in China
     handed_at = models.DateTimeField(_("handed out at"), default=timezone.now)
-    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                  related_name="+")  # fmt: skip
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-handed_at", "-id"]
@@ -409,31 +438,38 @@ class HardshipCase(models.Model):
     """A hardship file (困难职工档案): the household, its assessment, approval at the level
     above the union that filed it, the help given and the yearly review."""
 
-    org = models.ForeignKey(Org, verbose_name=_("union"), on_delete=models.PROTECT,
-                            related_name="+")  # fmt: skip
-    worker = models.ForeignKey("members.Worker", verbose_name=_("worker"),
-                               on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    org = models.ForeignKey(
+        Org, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
+    worker = models.ForeignKey(
+        "members.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("main cause"), max_length=16, choices=HardshipReason.choices)
     household_size = models.PositiveSmallIntegerField(_("household members"))
     monthly_income_fen = models.PositiveBigIntegerField(_("household income per month (fen)"))
     household = models.TextField(_("household details"))
-    status = models.CharField(_("status"), max_length=10, choices=HardshipStatus.choices,
-                              default=HardshipStatus.APPLIED)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=HardshipStatus.choices, default=HardshipStatus.APPLIED
+    )
     applied_on = models.DateField(_("applied on"))
     assessment = models.TextField(_("assessment"), blank=True)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assessed_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
-    decided_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     review_due = models.DateField(_("next review"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-applied_on", "-id"]
@@ -469,8 +505,9 @@ class HardshipAssistance(models.Model):
     amount_fen = models.PositiveBigIntegerField(_("amount or value (fen)"))
     description = models.CharField(_("what was given"), max_length=200)
     given_on = models.DateField(_("given on"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -493,8 +530,9 @@ class HardshipReview(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                    related_name="+")  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

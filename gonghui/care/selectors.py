@@ -40,8 +40,8 @@ def _in_scope(scope: Scope, lookup: str) -> Q:
 
 def campaign_list(scope: Scope, *, status: str = "") -> QuerySet[CareCampaign]:
     visible = CareCampaign.objects.filter(
-        _in_scope(scope, "org") | Q(pk__in=CampaignSite.objects.filter(
-            _in_scope(scope, "org")).values("campaign_id"))  # fmt: skip
+        _in_scope(scope, "org")
+        | Q(pk__in=CampaignSite.objects.filter(_in_scope(scope, "org")).values("campaign_id"))
     )
     if status:
         visible = visible.filter(status=status)
@@ -112,17 +112,22 @@ def limit_group_list(scope: Scope) -> QuerySet[LimitGroup]:
 
 def rule_list(scope: Scope) -> QuerySet[SpendingRule]:
     """Rules set in the subtree and the rules above it that bind it."""
-    return SpendingRule.objects.filter(
-        _in_scope(scope, "org") | Q(org__path__in=_ancestor_paths(scope))
-    ).select_related("org").order_by("org__path", "name")
+    return (
+        SpendingRule.objects.filter(
+            _in_scope(scope, "org") | Q(org__path__in=_ancestor_paths(scope))
+        )
+        .select_related("org")
+        .order_by("org__path", "name")
+    )
 
 
 def get_rule_for(scope: Scope, rule_id: int, *, perm: Perm = Perm.VIEW) -> SpendingRule:
     return get_scoped(scope, SpendingRule.objects.select_related("org"), perm=perm, pk=rule_id)
 
 
-def balance_list(scope: Scope, *, site_id: int | None = None,
-                 item_id: int | None = None) -> QuerySet[StockBalance]:  # fmt: skip
+def balance_list(
+    scope: Scope, *, site_id: int | None = None, item_id: int | None = None
+) -> QuerySet[StockBalance]:
     rows = scope.filter(StockBalance.objects.select_related("site", "item", "org"))
     if site_id:
         rows = rows.filter(site_id=site_id)
@@ -131,8 +136,9 @@ def balance_list(scope: Scope, *, site_id: int | None = None,
     return rows.order_by("site__name", "item__is_kit", "item__name")
 
 
-def movement_list(scope: Scope, *, site_id: int | None = None,
-                  item_id: int | None = None) -> QuerySet[StockMovement]:  # fmt: skip
+def movement_list(
+    scope: Scope, *, site_id: int | None = None, item_id: int | None = None
+) -> QuerySet[StockMovement]:
     rows = scope.filter(StockMovement.objects.select_related("site", "item", "by"))
     if site_id:
         rows = rows.filter(site_id=site_id)
@@ -141,9 +147,16 @@ def movement_list(scope: Scope, *, site_id: int | None = None,
     return rows.order_by("-at", "-pk")
 
 
-def distribution_list(scope: Scope, *, campaign_id: int | None = None, site_id: int | None = None,
-                      org_id: int | None = None, day: date | None = None, target: str = "",
-                      voided: bool | None = False) -> QuerySet[Distribution]:  # fmt: skip
+def distribution_list(
+    scope: Scope,
+    *,
+    campaign_id: int | None = None,
+    site_id: int | None = None,
+    org_id: int | None = None,
+    day: date | None = None,
+    target: str = "",
+    voided: bool | None = False,
+) -> QuerySet[Distribution]:
     """Hand-outs at the sites in scope; the campaign union sees all of its campaign's."""
     rows = scope.filter(Distribution.objects.all())
     if campaign_id:
@@ -160,15 +173,19 @@ def distribution_list(scope: Scope, *, campaign_id: int | None = None, site_id: 
     if voided is not None:
         rows = rows.filter(voided_at__isnull=not voided)
     return rows.select_related("campaign", "site", "org", "worker", "handed_by").order_by(
-        "-handed_at", "-pk")  # fmt: skip
+        "-handed_at", "-pk"
+    )
 
 
-def get_distribution_for(scope: Scope, distribution_id: int, *,
-                         perm: Perm = Perm.VIEW) -> Distribution:  # fmt: skip
+def get_distribution_for(
+    scope: Scope, distribution_id: int, *, perm: Perm = Perm.VIEW
+) -> Distribution:
     return get_scoped(
-        scope, Distribution.objects.select_related("campaign", "site", "org", "worker"),
-        perm=perm, pk=distribution_id,
-    )  # fmt: skip
+        scope,
+        Distribution.objects.select_related("campaign", "site", "org", "worker"),
+        perm=perm,
+        pk=distribution_id,
+    )
 
 
 # -- figures ------------------------------------------------------------------------------
@@ -197,8 +214,12 @@ class CareFigures:
 
     @property
     def breakdowns(self) -> list[tuple[str, list[FigureLine]]]:
-        return [(_("By group"), self.by_target), (_("By site"), self.by_site),
-                (_("By union"), self.by_org), (_("By day"), self.by_day)]  # fmt: skip
+        return [
+            (_("By group"), self.by_target),
+            (_("By site"), self.by_site),
+            (_("By union"), self.by_org),
+            (_("By day"), self.by_day),
+        ]
 
 
 def target_labels() -> dict[str, str]:
@@ -209,33 +230,45 @@ def target_labels() -> dict[str, str]:
 
 def _lines(rows, key: str, labels, query: str) -> list[FigureLine]:
     return [
-        FigureLine(str(row[key]), labels(row), row["n"], row["people"], row["value"] or 0,
-                   f"{query}={row[key]}")
+        FigureLine(
+            str(row[key]),
+            labels(row),
+            row["n"],
+            row["people"],
+            row["value"] or 0,
+            f"{query}={row[key]}",
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def care_figures(scope: Scope, *, campaign_id: int | None = None) -> CareFigures:
     """Person-times, distinct people and value handed out, by target group, site, union and
     day: over the scope's subtree (or one campaign's hand-outs in it), voids left out."""
     rows = distribution_list(scope, campaign_id=campaign_id).order_by()
-    total = rows.aggregate(n=Count("pk"), people=Count("worker", distinct=True),
-                           value=Sum("value_fen"))  # fmt: skip
-    measures = {"n": Count("pk"), "people": Count("worker", distinct=True),
-                "value": Sum("value_fen")}  # fmt: skip
+    total = rows.aggregate(
+        n=Count("pk"), people=Count("worker", distinct=True), value=Sum("value_fen")
+    )
+    measures = {
+        "n": Count("pk"),
+        "people": Count("worker", distinct=True),
+        "value": Sum("value_fen"),
+    }
     labels = target_labels()
     by_target = rows.values("target").annotate(**measures).order_by("-n", "target")
     by_site = rows.values("site_id", "site__name").annotate(**measures).order_by("site__name")
-    by_org = rows.values("org_id", "org__name", "org__path").annotate(**measures).order_by(
-        "org__path")  # fmt: skip
+    by_org = (
+        rows.values("org_id", "org__name", "org__path").annotate(**measures).order_by("org__path")
+    )
     by_day = rows.values("day").annotate(**measures).order_by("day")
     return CareFigures(
         as_of=timezone.now(),
         person_times=total["n"],
         people=total["people"],
         value_fen=total["value"] or 0,
-        by_target=_lines(by_target, "target", lambda r: labels.get(r["target"], r["target"]),
-                         "target"),  # fmt: skip
+        by_target=_lines(
+            by_target, "target", lambda r: labels.get(r["target"], r["target"]), "target"
+        ),
         by_site=_lines(by_site, "site_id", lambda r: r["site__name"], "site"),
         by_org=_lines(by_org, "org_id", lambda r: r["org__name"], "org"),
         by_day=_lines(by_day, "day", lambda r: r["day"].strftime("%Y-%m-%d"), "day"),
@@ -244,8 +277,11 @@ def care_figures(scope: Scope, *, campaign_id: int | None = None) -> CareFigures
 
 def stock_totals(scope: Scope) -> list[dict]:
     """Stock in the subtree by item: [{"item__name", "item__unit", "item__is_kit", "qty"}]."""
-    rows = scope.filter(StockBalance.objects.all()).values(
-        "item_id", "item__name", "item__unit", "item__is_kit").annotate(qty=Sum("quantity"))  # fmt: skip
+    rows = (
+        scope.filter(StockBalance.objects.all())
+        .values("item_id", "item__name", "item__unit", "item__is_kit")
+        .annotate(qty=Sum("quantity"))
+    )
     return list(rows.order_by("item__is_kit", "item__name"))
 
 
@@ -265,16 +301,21 @@ def hardship_list(scope: Scope, *, status: str = "") -> QuerySet[HardshipCase]:
     cases = HardshipCase.objects.filter(hardship_q(scope))
     if status:
         cases = cases.filter(status=status)
-    return cases.select_related("org", "worker").annotate(
-        assisted_fen=Sum("assistance__amount_fen")).order_by("-applied_on", "-pk")  # fmt: skip
+    return (
+        cases.select_related("org", "worker")
+        .annotate(assisted_fen=Sum("assistance__amount_fen"))
+        .order_by("-applied_on", "-pk")
+    )
 
 
 def get_hardship_for(scope: Scope, hardshipcase_id: int) -> HardshipCase:
     case = (
         HardshipCase.objects.filter(hardship_q(scope), pk=hardshipcase_id)
-        .select_related("org", "worker", "worker__employer", "decided_org", "assessed_by",
-                        "decided_by").first()
-    )  # fmt: skip
+        .select_related(
+            "org", "worker", "worker__employer", "decided_org", "assessed_by", "decided_by"
+        )
+        .first()
+    )
     if case is None:
         raise NotFoundError()
     return case

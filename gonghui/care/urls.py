@@ -35,8 +35,12 @@ urlpatterns = [
     path("hardship/new/", hardship.hardship_create, name="hardship_create"),
     path("hardship/<int:hardshipcase_id>/", hardship.hardship_detail, name="hardship_case"),
     *[
-        path(f"hardship/<int:hardshipcase_id>/{action}/", hardship.hardship_action,
-             {"action": action}, name=f"hardship_{action}")
+        path(
+            f"hardship/<int:hardshipcase_id>/{action}/",
+            hardship.hardship_action,
+            {"action": action},
+            name=f"hardship_{action}",
+        )
         for action in hardship.ACTIONS
-    ],  # fmt: skip
+    ],
 ]

@@ -76,13 +76,17 @@ def check_campaign_rules(campaign: CareCampaign) -> None:
         if rule.kind == RuleKind.FORBIDDEN_CATEGORIES:
             bad = sorted(_categories(campaign) & set(rule.categories))
             if bad:
-                raise RuleBroken(rule, _("a campaign may not hand out %(what)s.")
-                                 % {"what": "、".join(str(labels[c]) for c in bad)})  # fmt: skip
+                raise RuleBroken(
+                    rule,
+                    _("a campaign may not hand out %(what)s.")
+                    % {"what": "、".join(str(labels[c]) for c in bad)},
+                )
         elif rule.kind == RuleKind.YEARLY_CAP and per_person_value(campaign) > rule.amount_fen:
-            raise RuleBroken(rule, _("one hand-out is worth ¥%(value)s, above the yearly cap "
-                                     "of ¥%(cap)s per person.")
-                             % {"value": yuan(per_person_value(campaign)),
-                                "cap": yuan(rule.amount_fen)})  # fmt: skip
+            raise RuleBroken(
+                rule,
+                _("one hand-out is worth ¥%(value)s, above the yearly cap of ¥%(cap)s per person.")
+                % {"value": yuan(per_person_value(campaign)), "cap": yuan(rule.amount_fen)},
+            )
 
 
 def yuan(fen: int) -> str:
@@ -91,12 +95,14 @@ def yuan(fen: int) -> str:
 
 def _period(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
-        raise ApplicationError(_("The period ends before it starts."),
-                               fields={"ends_on": [_("Before the start.")]})  # fmt: skip
+        raise ApplicationError(
+            _("The period ends before it starts."), fields={"ends_on": [_("Before the start.")]}
+        )
 
 
-def limit_group_create(*, scope: Scope, org: Org, name: str, starts_on: date,
-                       ends_on: date) -> LimitGroup:  # fmt: skip
+def limit_group_create(
+    *, scope: Scope, org: Org, name: str, starts_on: date, ends_on: date
+) -> LimitGroup:
     """Campaigns of this group count as one: a person receives once across all of them."""
     scope.require(Perm.EDIT, org)
     _active(org)
@@ -104,9 +110,17 @@ def limit_group_create(*, scope: Scope, org: Org, name: str, starts_on: date,
     _period(starts_on, ends_on)
     with transaction.atomic():
         group = LimitGroup.objects.create(org=org, name=name, starts_on=starts_on, ends_on=ends_on)
-        audit_record(action="care.limit_group_create", scope=scope, org=org, target=group,
-                     after={"name": name, "starts_on": starts_on.isoformat(),
-                            "ends_on": ends_on.isoformat()})  # fmt: skip
+        audit_record(
+            action="care.limit_group_create",
+            scope=scope,
+            org=org,
+            target=group,
+            after={
+                "name": name,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+            },
+        )
     return group
 
 
@@ -114,17 +128,28 @@ def _usable_item(org: Org, item: Item) -> bool:
     return org.path.startswith(Org.objects.get(pk=item.org_id).path)
 
 
-def campaign_create(*, scope: Scope, org: Org, name: str, starts_on: date, ends_on: date,
-                    kit: Item | None = None, items: list[tuple[Item, int]] = (),
-                    target_groups: list[str] = (), target_forms: list[str] = (),
-                    limit_group: LimitGroup | None = None,
-                    description: str = "") -> CareCampaign:  # fmt: skip
+def campaign_create(
+    *,
+    scope: Scope,
+    org: Org,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    kit: Item | None = None,
+    items: list[tuple[Item, int]] = (),
+    target_groups: list[str] = (),
+    target_forms: list[str] = (),
+    limit_group: LimitGroup | None = None,
+    description: str = "",
+) -> CareCampaign:
     """A campaign in draft: what each recipient gets (``kit`` or loose ``items``), for whom,
     when, and what "once per person" counts against (the campaign, or ``limit_group``)."""
     scope.require(Perm.EDIT, org)
     _active(org)
-    name, description = _text(name, "name", 100), _text(description, "description", 2000,
-                                                         required=False)  # fmt: skip
+    name, description = (
+        _text(name, "name", 100),
+        _text(description, "description", 2000, required=False),
+    )
     _period(starts_on, ends_on)
     errors: dict[str, list[str]] = {}
     if bool(kit) == bool(items):
@@ -150,22 +175,36 @@ def campaign_create(*, scope: Scope, org: Org, name: str, starts_on: date, ends_
         raise ApplicationError(_("Please correct the marked fields."), fields=errors)
     with transaction.atomic():
         campaign = CareCampaign.objects.create(
-            org=org, name=name, description=description, starts_on=starts_on, ends_on=ends_on,
-            kit=kit, limit_group=limit_group, target_forms=sorted(set(target_forms)),
-        )  # fmt: skip
+            org=org,
+            name=name,
+            description=description,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            kit=kit,
+            limit_group=limit_group,
+            target_forms=sorted(set(target_forms)),
+        )
         campaign.target_groups.set(groups)
         CampaignItem.objects.bulk_create(
             CampaignItem(campaign=campaign, item=item, quantity=q) for item, q in items
         )
         check_campaign_rules(campaign)
-        audit_record(action="care.campaign_create", scope=scope, org=org, target=campaign,
-                     after={"name": name, "starts_on": starts_on.isoformat(),
-                            "ends_on": ends_on.isoformat(),
-                            "kit": kit.name if kit else None,
-                            "supplies": {i.name: q for i, q in items},
-                            "target_groups": sorted(target_groups),
-                            "target_forms": sorted(target_forms),
-                            "limit_group": limit_group.name if limit_group else None})  # fmt: skip
+        audit_record(
+            action="care.campaign_create",
+            scope=scope,
+            org=org,
+            target=campaign,
+            after={
+                "name": name,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "kit": kit.name if kit else None,
+                "supplies": {i.name: q for i, q in items},
+                "target_groups": sorted(target_groups),
+                "target_forms": sorted(target_forms),
+                "limit_group": limit_group.name if limit_group else None,
+            },
+        )
     return campaign
 
 
@@ -185,19 +224,27 @@ def campaign_set_status(*, scope: Scope, campaign: CareCampaign, status: str) ->
         before = {"status": campaign.status}
         campaign.status = status
         campaign.save(update_fields=["status"])
-        audit_record(action="care.campaign_status", scope=scope, org=campaign.org,
-                     target=campaign, before=before, after={"status": status})  # fmt: skip
+        audit_record(
+            action="care.campaign_status",
+            scope=scope,
+            org=campaign.org,
+            target=campaign,
+            before=before,
+            after={"status": status},
+        )
     return campaign
 
 
-def campaign_site_add(*, scope: Scope, campaign: CareCampaign, site: Site,
-                      staff=()) -> CampaignSite:  # fmt: skip
+def campaign_site_add(
+    *, scope: Scope, campaign: CareCampaign, site: Site, staff=()
+) -> CampaignSite:
     """Hand out at ``site`` (a site of the campaign's union or one below it); ``staff`` may
     scan there besides the campaign union's own officers."""
     scope.require(Perm.EDIT, campaign.org)
     if not site.org.path.startswith(campaign.org.path):
-        raise ApplicationError(_("Choose a site of this union or a union below it."),
-                               fields={"site": [_("Invalid.")]})  # fmt: skip
+        raise ApplicationError(
+            _("Choose a site of this union or a union below it."), fields={"site": [_("Invalid.")]}
+        )
     staff = list(staff)
     for user in staff:
         if not user.roles.filter(org__path__in=_ancestors(site.org)).exists():
@@ -209,9 +256,13 @@ def campaign_site_add(*, scope: Scope, campaign: CareCampaign, site: Site,
         with transaction.atomic():
             row = CampaignSite.objects.create(campaign=campaign, site=site, org_id=site.org_id)
             row.staff.set(staff)
-            audit_record(action="care.campaign_site_add", scope=scope, org=campaign.org,
-                         target=campaign, extra={"site": site.name,
-                                                 "staff": [u.username for u in staff]})  # fmt: skip
+            audit_record(
+                action="care.campaign_site_add",
+                scope=scope,
+                org=campaign.org,
+                target=campaign,
+                extra={"site": site.name, "staff": [u.username for u in staff]},
+            )
     except IntegrityError:
         raise ConflictError(_("The campaign already hands out at this site.")) from None
     return row
@@ -221,8 +272,16 @@ def _ancestors(org: Org) -> list[str]:
     return [org.path[:n] for n in range(Org.steplen, len(org.path) + 1, Org.steplen)]
 
 
-def rule_create(*, scope: Scope, org: Org, name: str, kind: str, regulation: str,
-                amount_fen: int | None = None, categories: list[str] = ()) -> SpendingRule:  # fmt: skip
+def rule_create(
+    *,
+    scope: Scope,
+    org: Org,
+    name: str,
+    kind: str,
+    regulation: str,
+    amount_fen: int | None = None,
+    categories: list[str] = (),
+) -> SpendingRule:
     """A spending rule for every campaign of ``org``'s subtree, citing its regulation."""
     scope.require(Perm.EDIT, org)
     _active(org)
@@ -234,17 +293,35 @@ def rule_create(*, scope: Scope, org: Org, name: str, kind: str, regulation: str
     elif kind == RuleKind.FORBIDDEN_CATEGORIES:
         categories = sorted(set(categories))
         if not categories or set(categories) - set(ItemCategory.values):
-            raise ApplicationError(_("Choose the kinds of supplies the rule forbids."),
-                                   fields={"categories": [_("Required.")]})  # fmt: skip
+            raise ApplicationError(
+                _("Choose the kinds of supplies the rule forbids."),
+                fields={"categories": [_("Required.")]},
+            )
         amount_fen = None
     else:
         raise ApplicationError(_("Choose a kind of rule."), fields={"kind": [_("Invalid.")]})
     with transaction.atomic():
-        rule = SpendingRule.objects.create(org=org, name=name, kind=kind, regulation=regulation,
-                                           amount_fen=amount_fen, categories=categories)  # fmt: skip
-        audit_record(action="care.rule_create", scope=scope, org=org, target=rule,
-                     after={"name": name, "kind": kind, "regulation": regulation,
-                            "amount_fen": amount_fen, "categories": categories})  # fmt: skip
+        rule = SpendingRule.objects.create(
+            org=org,
+            name=name,
+            kind=kind,
+            regulation=regulation,
+            amount_fen=amount_fen,
+            categories=categories,
+        )
+        audit_record(
+            action="care.rule_create",
+            scope=scope,
+            org=org,
+            target=rule,
+            after={
+                "name": name,
+                "kind": kind,
+                "regulation": regulation,
+                "amount_fen": amount_fen,
+                "categories": categories,
+            },
+        )
     return rule
 
 
@@ -255,6 +332,12 @@ def rule_set_active(*, scope: Scope, rule: SpendingRule, active: bool) -> Spendi
         if rule.active != active:
             rule.active = active
             rule.save(update_fields=["active"])
-            audit_record(action="care.rule_active", scope=scope, org=rule.org, target=rule,
-                         before={"active": not active}, after={"active": active})  # fmt: skip
+            audit_record(
+                action="care.rule_active",
+                scope=scope,
+                org=rule.org,
+                target=rule,
+                before={"active": not active},
+                after={"active": active},
+            )
     return rule

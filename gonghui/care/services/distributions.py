@@ -64,10 +64,17 @@ class AlreadyReceived(ConflictError):
     def __init__(self, earlier: Distribution) -> None:
         when = timezone.localtime(earlier.handed_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(
-            _("%(name)s already received “%(campaign)s” on %(when)s at %(site)s (%(org)s); "
-              "one per person.")
-            % {"name": earlier.worker.name, "campaign": earlier.campaign.name, "when": when,
-               "site": earlier.site.name, "org": earlier.org.name},  # fmt: skip
+            _(
+                "%(name)s already received “%(campaign)s” on %(when)s at %(site)s (%(org)s); "
+                "one per person."
+            )
+            % {
+                "name": earlier.worker.name,
+                "campaign": earlier.campaign.name,
+                "when": when,
+                "site": earlier.site.name,
+                "org": earlier.org.name,
+            },
             fields={"worker": [_("Already received.")]},
         )
         self.code = "already_received"
@@ -95,8 +102,9 @@ def find_recipient(code: str) -> Worker | None:
     phone raises with the reason."""
     text = normalise_text(code)
     if not text:
-        raise ApplicationError(_("Scan the code, or type an ID or phone number."),
-                               fields={"code": [_("Required.")]})  # fmt: skip
+        raise ApplicationError(
+            _("Scan the code, or type an ID or phone number."), fields={"code": [_("Required.")]}
+        )
     worker_id = worker_id_from_qr(text) if ":" in text else None
     if worker_id is not None:
         return Worker.objects.select_related("org", "employer").filter(pk=worker_id).first()
@@ -107,12 +115,16 @@ def find_recipient(code: str) -> Worker | None:
         except IdentityError as exc:
             raise ApplicationError(str(exc.reason), fields={"code": [str(exc.reason)]}) from None
         index = blind_index("id_number", number)
-        return Worker.objects.select_related("org", "employer").filter(id_number_index=index).first()
+        return (
+            Worker.objects.select_related("org", "employer").filter(id_number_index=index).first()
+        )
     phone = normalise_phone(text)
     if phone.isdigit() and len(phone) == 11 and phone.startswith("1"):
         return worker_for_phone_index(blind_index("phone", phone))
-    message = _("Not a personal QR code, resident ID number or mobile number; a QR code "
-                "older than 15 minutes must be refreshed on the worker's phone.")  # fmt: skip
+    message = _(
+        "Not a personal QR code, resident ID number or mobile number; a QR code "
+        "older than 15 minutes must be refreshed on the worker's phone."
+    )
     raise ApplicationError(message, fields={"code": [message]})
 
 
@@ -140,8 +152,10 @@ def _replayed(earlier: Distribution, worker: Worker, campaign_site: CampaignSite
 
 def _check_open(campaign, day) -> None:
     if campaign.status != CampaignStatus.OPEN:
-        raise ApplicationError(_("The campaign “%(name)s” is not open for hand-outs.")
-                               % {"name": campaign.name}, code="campaign_closed")  # fmt: skip
+        raise ApplicationError(
+            _("The campaign “%(name)s” is not open for hand-outs.") % {"name": campaign.name},
+            code="campaign_closed",
+        )
     if not campaign.starts_on <= day <= campaign.ends_on:
         raise ApplicationError(
             _("The campaign runs from %(start)s to %(end)s.")
@@ -162,33 +176,56 @@ def _charge(rules: list[SpendingRule], distribution: Distribution, year: int) ->
             continue
         if not rows.exists():
             RuleTotal.objects.bulk_create(
-                [RuleTotal(rule=rule, worker_id=distribution.worker_id, year=year,
-                           value_fen=_received(rule, distribution, year))],
+                [
+                    RuleTotal(
+                        rule=rule,
+                        worker_id=distribution.worker_id,
+                        year=year,
+                        value_fen=_received(rule, distribution, year),
+                    )
+                ],
                 ignore_conflicts=True,
-            )  # fmt: skip
+            )
             if rows.filter(value_fen__lte=rule.amount_fen - value).update(
                 value_fen=F("value_fen") + value
             ):
                 continue
         had = rows.values_list("value_fen", flat=True).first() or 0
-        raise RuleBroken(rule, _("%(name)s has received ¥%(had)s this year; ¥%(value)s more "
-                                 "would pass the cap of ¥%(cap)s per person.")
-                         % {"name": distribution.worker.name, "had": yuan(had),
-                            "value": yuan(value), "cap": yuan(rule.amount_fen)})  # fmt: skip
+        raise RuleBroken(
+            rule,
+            _(
+                "%(name)s has received ¥%(had)s this year; ¥%(value)s more "
+                "would pass the cap of ¥%(cap)s per person."
+            )
+            % {
+                "name": distribution.worker.name,
+                "had": yuan(had),
+                "value": yuan(value),
+                "cap": yuan(rule.amount_fen),
+            },
+        )
 
 
 def _received(rule: SpendingRule, distribution: Distribution, year: int) -> int:
     """The person's hand-outs this year under the rule's subtree before its total was kept
     (a rule set mid-year counts what came before it)."""
     earlier = Distribution.objects.filter(
-        worker_id=distribution.worker_id, voided_at=None, handed_at__year=year,
+        worker_id=distribution.worker_id,
+        voided_at=None,
+        handed_at__year=year,
         campaign__org__path__startswith=rule.org.path,
-    ).exclude(pk=distribution.pk)  # fmt: skip
+    ).exclude(pk=distribution.pk)
     return earlier.aggregate(v=Sum("value_fen"))["v"] or 0
 
 
-def distribution_hand_out(*, scope: Scope, campaign_site: CampaignSite, worker: Worker,
-                          request_id: uuid.UUID, at: datetime | None = None) -> HandOut:  # fmt: skip
+def distribution_hand_out(
+    *,
+    scope: Scope,
+    campaign_site: CampaignSite,
+    worker: Worker,
+    request_id: uuid.UUID,
+    at: datetime | None = None,
+) -> HandOut:
     """Hand the campaign's kit (or loose items) to ``worker`` at the site, once.
 
     Refused, with nothing changed, when the person already received (AlreadyReceived names
@@ -205,36 +242,57 @@ def distribution_hand_out(*, scope: Scope, campaign_site: CampaignSite, worker: 
     _check_open(campaign, now.date())
     target = target_of(campaign, worker)
     if target is None:
-        raise ApplicationError(_("%(name)s is not among those this campaign is for.")
-                               % {"name": worker.name}, code="not_a_target")  # fmt: skip
+        raise ApplicationError(
+            _("%(name)s is not among those this campaign is for.") % {"name": worker.name},
+            code="not_a_target",
+        )
     parts = per_person(campaign)
     caps = [r for r in rules_for(campaign.org) if r.kind == RuleKind.YEARLY_CAP]
     try:
         with transaction.atomic():
             # The unique row first: parallel scans of one person queue here, before any stock.
             distribution = Distribution.objects.create(
-                org_id=campaign_site.site.org_id, campaign=campaign, site=campaign_site.site,
-                worker=worker, limit_key=campaign.limit_key, request_id=request_id,
-                target=target, value_fen=sum(i.unit_value_fen * n for i, n in parts),
-                day=now.date(), handed_at=now, handed_by=_actor(scope),
-            )  # fmt: skip
+                org_id=campaign_site.site.org_id,
+                campaign=campaign,
+                site=campaign_site.site,
+                worker=worker,
+                limit_key=campaign.limit_key,
+                request_id=request_id,
+                target=target,
+                value_fen=sum(i.unit_value_fen * n for i, n in parts),
+                day=now.date(),
+                handed_at=now,
+                handed_by=_actor(scope),
+            )
             _charge(caps, distribution, now.year)
-            apply_changes([Change(campaign_site.site, item, -n) for item, n in parts],
-                          kind_of=lambda c: MovementKind.HAND_OUT, by=_actor(scope),
-                          distribution=distribution, at=now)  # fmt: skip
-            audit_record(action="care.hand_out", scope=scope, org=campaign_site.site.org,
-                         target=distribution,
-                         extra={"campaign": campaign.name, "site": campaign_site.site.name,
-                                "worker": worker.pk, "target": target})  # fmt: skip
+            apply_changes(
+                [Change(campaign_site.site, item, -n) for item, n in parts],
+                kind_of=lambda c: MovementKind.HAND_OUT,
+                by=_actor(scope),
+                distribution=distribution,
+                at=now,
+            )
+            audit_record(
+                action="care.hand_out",
+                scope=scope,
+                org=campaign_site.site.org,
+                target=distribution,
+                extra={
+                    "campaign": campaign.name,
+                    "site": campaign_site.site.name,
+                    "worker": worker.pk,
+                    "target": target,
+                },
+            )
     except IntegrityError:
         earlier = _replay(request_id)
         if earlier is not None:
             return _replayed(earlier, worker, campaign_site)
         earlier = (
-            Distribution.objects.filter(worker=worker, limit_key=campaign.limit_key,
-                                        voided_at=None)
-            .select_related("worker", "campaign", "site", "org").first()
-        )  # fmt: skip
+            Distribution.objects.filter(worker=worker, limit_key=campaign.limit_key, voided_at=None)
+            .select_related("worker", "campaign", "site", "org")
+            .first()
+        )
         if earlier is not None:
             raise AlreadyReceived(earlier) from None
         raise
@@ -245,11 +303,18 @@ def _actor(scope: Scope):
     return scope.user if getattr(scope.user, "pk", None) else None
 
 
-def distribution_register_and_hand_out(*, scope: Scope, campaign_site: CampaignSite,
-                                       request_id: uuid.UUID, name: str, phone: str,
-                                       employer_name: str = "", group: str = "",
-                                       employment_form: str = EmploymentForm.EMPLOYEE,
-                                       id_number: str = "") -> HandOut:  # fmt: skip
+def distribution_register_and_hand_out(
+    *,
+    scope: Scope,
+    campaign_site: CampaignSite,
+    request_id: uuid.UUID,
+    name: str,
+    phone: str,
+    employer_name: str = "",
+    group: str = "",
+    employment_form: str = EmploymentForm.EMPLOYEE,
+    id_number: str = "",
+) -> HandOut:
     """Register on the spot someone not in any register, into the site's union, and hand
     out to them, all or nothing. A retried request returns the first result; a phone or ID
     already in a register hands out to that worker instead of a duplicate."""
@@ -269,12 +334,18 @@ def distribution_register_and_hand_out(*, scope: Scope, campaign_site: CampaignS
             if known is not None:
                 break
         worker = known or worker_create(
-            scope=scope, org=campaign_site.site.org, name=name, phone=phone,
-            id_number=id_number, employer_name=employer_name,
-            employment_form=employment_form, groups=[group] if group else [],
-        )  # fmt: skip
-        return distribution_hand_out(scope=scope, campaign_site=campaign_site, worker=worker,
-                                     request_id=request_id)  # fmt: skip
+            scope=scope,
+            org=campaign_site.site.org,
+            name=name,
+            phone=phone,
+            id_number=id_number,
+            employer_name=employer_name,
+            employment_form=employment_form,
+            groups=[group] if group else [],
+        )
+        return distribution_hand_out(
+            scope=scope, campaign_site=campaign_site, worker=worker, request_id=request_id
+        )
 
 
 def distribution_void(*, scope: Scope, distribution: Distribution, reason: str) -> Distribution:
@@ -285,22 +356,33 @@ def distribution_void(*, scope: Scope, distribution: Distribution, reason: str) 
     with transaction.atomic():
         row = (
             Distribution.objects.select_for_update(of=("self",))
-            .select_related("campaign", "site", "org", "worker").get(pk=distribution.pk)
-        )  # fmt: skip
+            .select_related("campaign", "site", "org", "worker")
+            .get(pk=distribution.pk)
+        )
         if row.voided_at is not None:
             raise ConflictError(_("This hand-out was already voided."))
         row.voided_at, row.void_reason, row.voided_by = timezone.now(), reason, _actor(scope)
         row.save(update_fields=["voided_at", "void_reason", "voided_by"])
         caps = [r for r in rules_for(row.campaign.org) if r.kind == RuleKind.YEARLY_CAP]
         year = china_now(row.handed_at).year
-        RuleTotal.objects.filter(rule__in=caps, worker_id=row.worker_id, year=year,
-                                 value_fen__gte=row.value_fen).update(
-            value_fen=F("value_fen") - row.value_fen)  # fmt: skip
+        RuleTotal.objects.filter(
+            rule__in=caps, worker_id=row.worker_id, year=year, value_fen__gte=row.value_fen
+        ).update(value_fen=F("value_fen") - row.value_fen)
         parts = per_person(row.campaign)
-        apply_changes([Change(row.site, item, n) for item, n in parts],
-                      kind_of=lambda c: MovementKind.VOID, by=_actor(scope),
-                      distribution=row, note=reason)  # fmt: skip
-        audit_record(action="care.void", scope=scope, org=row.org, target=row,
-                     before={"voided": False}, after={"voided": True},
-                     extra={"reason": reason, "campaign": row.campaign.name})  # fmt: skip
+        apply_changes(
+            [Change(row.site, item, n) for item, n in parts],
+            kind_of=lambda c: MovementKind.VOID,
+            by=_actor(scope),
+            distribution=row,
+            note=reason,
+        )
+        audit_record(
+            action="care.void",
+            scope=scope,
+            org=row.org,
+            target=row,
+            before={"voided": False},
+            after={"voided": True},
+            extra={"reason": reason, "campaign": row.campaign.name},
+        )
     return row

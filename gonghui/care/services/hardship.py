@@ -38,20 +38,32 @@ def _require(scope: Scope, case_org, *, edit: bool = True) -> None:
 
 
 def _locked(case: HardshipCase) -> HardshipCase:
-    return HardshipCase.objects.select_for_update(of=("self",)).select_related(
-        "org", "worker").get(pk=case.pk)  # fmt: skip
+    return (
+        HardshipCase.objects.select_for_update(of=("self",))
+        .select_related("org", "worker")
+        .get(pk=case.pk)
+    )
 
 
 def case_viewed(*, scope: Scope, case: HardshipCase, what: str = "file") -> None:
     """Record that someone read a file (or exported files): reads are audited too."""
     _require(scope, case.org, edit=False)
     with transaction.atomic():
-        audit_record(action="hardship.view", scope=scope, org=case.org, target=case,
-                     extra={"what": what})  # fmt: skip
+        audit_record(
+            action="hardship.view", scope=scope, org=case.org, target=case, extra={"what": what}
+        )
 
 
-def case_create(*, scope: Scope, worker: Worker, reason: str, household_size: int,
-                monthly_income_fen: int, household: str, applied_on: date) -> HardshipCase:  # fmt: skip
+def case_create(
+    *,
+    scope: Scope,
+    worker: Worker,
+    reason: str,
+    household_size: int,
+    monthly_income_fen: int,
+    household: str,
+    applied_on: date,
+) -> HardshipCase:
     """Open a file for a worker of the subtree's register, with the household's details."""
     _require(scope, worker.org)
     errors: dict[str, list[str]] = {}
@@ -68,14 +80,27 @@ def case_create(*, scope: Scope, worker: Worker, reason: str, household_size: in
     try:
         with transaction.atomic():
             case = HardshipCase.objects.create(
-                org=worker.org, worker=worker, reason=reason, household_size=household_size,
-                monthly_income_fen=monthly_income_fen, household=household,
-                applied_on=applied_on, created_by=scope.user if scope.user.pk else None,
-            )  # fmt: skip
-            audit_record(action="hardship.create", scope=scope, org=worker.org, target=case,
-                         after={"worker": worker.pk, "reason": reason,
-                                "household_size": household_size,
-                                "monthly_income_fen": monthly_income_fen})  # fmt: skip
+                org=worker.org,
+                worker=worker,
+                reason=reason,
+                household_size=household_size,
+                monthly_income_fen=monthly_income_fen,
+                household=household,
+                applied_on=applied_on,
+                created_by=scope.user if scope.user.pk else None,
+            )
+            audit_record(
+                action="hardship.create",
+                scope=scope,
+                org=worker.org,
+                target=case,
+                after={
+                    "worker": worker.pk,
+                    "reason": reason,
+                    "household_size": household_size,
+                    "monthly_income_fen": monthly_income_fen,
+                },
+            )
     except IntegrityError:
         raise ConflictError(_("This worker already has an open hardship file.")) from None
     return case
@@ -92,9 +117,14 @@ def case_assess(*, scope: Scope, case: HardshipCase, assessment: str) -> Hardshi
         case.status, case.assessment = HardshipStatus.ASSESSED, assessment
         case.assessed_by, case.assessed_at = scope.user, timezone.now()
         case.save(update_fields=["status", "assessment", "assessed_by", "assessed_at"])
-        audit_record(action="hardship.assess", scope=scope, org=case.org, target=case,
-                     before={"status": HardshipStatus.APPLIED},
-                     after={"status": case.status})  # fmt: skip
+        audit_record(
+            action="hardship.assess",
+            scope=scope,
+            org=case.org,
+            target=case,
+            before={"status": HardshipStatus.APPLIED},
+            after={"status": case.status},
+        )
     return case
 
 
@@ -104,8 +134,9 @@ def case_decide(*, scope: Scope, case: HardshipCase, approve: bool, note: str = 
     the assessor."""
     _require(scope, case.org)
     acting = scope.acting
-    if acting is None or not (case.org.path.startswith(acting.org_path)
-                              and len(acting.org_path) < len(case.org.path)):  # fmt: skip
+    if acting is None or not (
+        case.org.path.startswith(acting.org_path) and len(acting.org_path) < len(case.org.path)
+    ):
         raise ForbiddenError(_("A union above the one keeping the file decides on it."))
     note = _text(note, "note", 300, required=not approve)
     with transaction.atomic():
@@ -120,13 +151,26 @@ def case_decide(*, scope: Scope, case: HardshipCase, approve: bool, note: str = 
         case.decided_org_id, case.decided_at = acting.org_id, timezone.now()
         case.review_due = timezone.localdate() + REVIEW_AFTER if approve else None
         case.save()
-        audit_record(action="hardship.decide", scope=scope, org=case.org, target=case,
-                     before=before, after={"status": case.status, "note": note})  # fmt: skip
+        audit_record(
+            action="hardship.decide",
+            scope=scope,
+            org=case.org,
+            target=case,
+            before=before,
+            after={"status": case.status, "note": note},
+        )
     return case
 
 
-def assistance_add(*, scope: Scope, case: HardshipCase, kind: str, amount_fen: int,
-                   description: str, given_on: date) -> HardshipAssistance:  # fmt: skip
+def assistance_add(
+    *,
+    scope: Scope,
+    case: HardshipCase,
+    kind: str,
+    amount_fen: int,
+    description: str,
+    given_on: date,
+) -> HardshipAssistance:
     """Record help given under an approved file: cash, goods or services, with its value."""
     _require(scope, case.org)
     if kind not in AssistanceKind.values:
@@ -134,24 +178,35 @@ def assistance_add(*, scope: Scope, case: HardshipCase, kind: str, amount_fen: i
     _value(amount_fen, "amount")
     description = _text(description, "description", 200)
     if given_on > timezone.localdate():
-        raise ApplicationError(_("The date is in the future."),
-                               fields={"given_on": [_("The date is in the future.")]})  # fmt: skip
+        raise ApplicationError(
+            _("The date is in the future."), fields={"given_on": [_("The date is in the future.")]}
+        )
     with transaction.atomic():
         case = _locked(case)
         if case.status != HardshipStatus.APPROVED:
             raise ConflictError(_("Help is recorded only under an approved file."))
         row = HardshipAssistance.objects.create(
-            case=case, org_id=case.org_id, kind=kind, amount_fen=amount_fen,
-            description=description, given_on=given_on, created_by=scope.user,
-        )  # fmt: skip
-        audit_record(action="hardship.assist", scope=scope, org=case.org, target=case,
-                     extra={"kind": kind, "amount_fen": amount_fen,
-                            "description": description})  # fmt: skip
+            case=case,
+            org_id=case.org_id,
+            kind=kind,
+            amount_fen=amount_fen,
+            description=description,
+            given_on=given_on,
+            created_by=scope.user,
+        )
+        audit_record(
+            action="hardship.assist",
+            scope=scope,
+            org=case.org,
+            target=case,
+            extra={"kind": kind, "amount_fen": amount_fen, "description": description},
+        )
     return row
 
 
-def case_review(*, scope: Scope, case: HardshipCase, year: int, outcome: str,
-                note: str = "") -> HardshipReview:  # fmt: skip
+def case_review(
+    *, scope: Scope, case: HardshipCase, year: int, outcome: str, note: str = ""
+) -> HardshipReview:
     """The yearly review of an approved file: keep it (next review in a year) or close it."""
     _require(scope, case.org)
     if outcome not in ReviewOutcome.values:
@@ -162,19 +217,30 @@ def case_review(*, scope: Scope, case: HardshipCase, year: int, outcome: str,
             case = _locked(case)
             if case.status != HardshipStatus.APPROVED:
                 raise ConflictError(_("Only an approved file is reviewed."))
-            review = HardshipReview.objects.create(case=case, org_id=case.org_id, year=year,
-                                                   outcome=outcome, note=note,
-                                                   reviewed_by=scope.user)  # fmt: skip
+            review = HardshipReview.objects.create(
+                case=case,
+                org_id=case.org_id,
+                year=year,
+                outcome=outcome,
+                note=note,
+                reviewed_by=scope.user,
+            )
             before = {"status": case.status}
             if outcome == ReviewOutcome.CLOSE:
                 case.status, case.review_due = HardshipStatus.CLOSED, None
             else:
                 case.review_due = timezone.localdate() + REVIEW_AFTER
             case.save(update_fields=["status", "review_due"])
-            audit_record(action="hardship.review", scope=scope, org=case.org, target=case,
-                         before=before, after={"status": case.status, "year": year,
-                                               "outcome": outcome})  # fmt: skip
+            audit_record(
+                action="hardship.review",
+                scope=scope,
+                org=case.org,
+                target=case,
+                before=before,
+                after={"status": case.status, "year": year, "outcome": outcome},
+            )
     except IntegrityError:
-        raise ConflictError(_("This file was already reviewed for %(year)s.")
-                            % {"year": year}) from None  # fmt: skip
+        raise ConflictError(
+            _("This file was already reviewed for %(year)s.") % {"year": year}
+        ) from None
     return review

@@ -54,8 +54,7 @@ class StockShort(ApplicationError):
         ).first() or 0
         super().__init__(
             _("Not enough %(item)s at %(site)s: %(have)s %(unit)s there, %(need)s needed.")
-            % {"item": item.name, "site": site.name, "have": have, "need": need,
-               "unit": item.unit},  # fmt: skip
+            % {"item": item.name, "site": site.name, "have": have, "need": need, "unit": item.unit},
             code="stock_short",
             fields={"quantity": [_("Not enough stock.")]},
         )
@@ -70,8 +69,17 @@ def _put_sql() -> str:
     )
 
 
-def apply_changes(changes: list[Change], *, kind_of, by, batch=None, note: str = "",
-                  receipt=None, distribution=None, at=None) -> None:  # fmt: skip
+def apply_changes(
+    changes: list[Change],
+    *,
+    kind_of,
+    by,
+    batch=None,
+    note: str = "",
+    receipt=None,
+    distribution=None,
+    at=None,
+) -> None:
     """Change several balances at once, inside the caller's transaction; ``kind_of(change)``
     names each movement. Raises StockShort (and the caller's transaction rolls back) if any
     decrease finds too little."""
@@ -92,9 +100,19 @@ def apply_changes(changes: list[Change], *, kind_of, by, batch=None, note: str =
                 )
         extra = {"at": at} if at else {}
         movements.append(
-            StockMovement(org_id=change.site.org_id, site=change.site, item=change.item,
-                          delta=change.delta, kind=kind_of(change), batch=batch, note=note,
-                          receipt=receipt, distribution=distribution, by=by, **extra)  # fmt: skip
+            StockMovement(
+                org_id=change.site.org_id,
+                site=change.site,
+                item=change.item,
+                delta=change.delta,
+                kind=kind_of(change),
+                batch=batch,
+                note=note,
+                receipt=receipt,
+                distribution=distribution,
+                by=by,
+                **extra,
+            )
         )
     StockMovement.objects.bulk_create(movements)
 
@@ -120,7 +138,9 @@ def _quantity(value, field: str = "quantity") -> int:
 def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
     text = normalise_text(value)
     if required and not text:
-        raise ApplicationError(_("Please correct the marked fields."), fields={field: [_("Required.")]})
+        raise ApplicationError(
+            _("Please correct the marked fields."), fields={field: [_("Required.")]}
+        )
     if len(text) > limit:
         raise ApplicationError(
             _("Please correct the marked fields."),
@@ -145,8 +165,9 @@ def _unique(create, message: str, field: str = "name"):
         raise ConflictError(message, fields={field: [message]}) from None
 
 
-def item_create(*, scope: Scope, org: Org, name: str, unit: str, category: str,
-                unit_value_fen: int) -> Item:  # fmt: skip
+def item_create(
+    *, scope: Scope, org: Org, name: str, unit: str, category: str, unit_value_fen: int
+) -> Item:
     """A supply a union keeps (牛奶, 食用油, N95口罩 ...), valued per unit for reports and caps."""
     scope.require(Perm.EDIT, org)
     _active(org)
@@ -156,26 +177,38 @@ def item_create(*, scope: Scope, org: Org, name: str, unit: str, category: str,
     _value(unit_value_fen, "unit_value")
     with transaction.atomic():
         item = _unique(
-            lambda: Item.objects.create(org=org, name=name, unit=unit, category=category,
-                                        unit_value_fen=unit_value_fen),  # fmt: skip
+            lambda: Item.objects.create(
+                org=org, name=name, unit=unit, category=category, unit_value_fen=unit_value_fen
+            ),
             _("A supply of this name already exists in this union."),
         )
-        audit_record(action="care.item_create", scope=scope, org=org, target=item,
-                     after={"name": name, "unit": unit, "category": category,
-                            "unit_value_fen": unit_value_fen})  # fmt: skip
+        audit_record(
+            action="care.item_create",
+            scope=scope,
+            org=org,
+            target=item,
+            after={
+                "name": name,
+                "unit": unit,
+                "category": category,
+                "unit_value_fen": unit_value_fen,
+            },
+        )
     return item
 
 
-def kit_create(*, scope: Scope, org: Org, name: str, components: list[tuple[Item, int]],
-               unit: str = "") -> Item:  # fmt: skip
+def kit_create(
+    *, scope: Scope, org: Org, name: str, components: list[tuple[Item, int]], unit: str = ""
+) -> Item:
     """A kit type (防疫包): items and how many of each. Its value is the sum of theirs."""
     scope.require(Perm.EDIT, org)
     _active(org)
     name = _text(name, "name", 60)
     unit = _text(unit or _("kit"), "unit", 10)
     if not components:
-        raise ApplicationError(_("A kit needs at least one supply."),
-                               fields={"components": [_("Required.")]})  # fmt: skip
+        raise ApplicationError(
+            _("A kit needs at least one supply."), fields={"components": [_("Required.")]}
+        )
     seen = set()
     for item, quantity in components:
         _quantity(quantity, "components")
@@ -188,16 +221,30 @@ def kit_create(*, scope: Scope, org: Org, name: str, components: list[tuple[Item
     value = sum(item.unit_value_fen * quantity for item, quantity in components)
     with transaction.atomic():
         kit = _unique(
-            lambda: Item.objects.create(org=org, name=name, unit=unit, category=ItemCategory.KIT,
-                                        unit_value_fen=value, is_kit=True),  # fmt: skip
+            lambda: Item.objects.create(
+                org=org,
+                name=name,
+                unit=unit,
+                category=ItemCategory.KIT,
+                unit_value_fen=value,
+                is_kit=True,
+            ),
             _("A supply of this name already exists in this union."),
         )
         KitComponent.objects.bulk_create(
             KitComponent(kit=kit, item=item, quantity=quantity) for item, quantity in components
         )
-        audit_record(action="care.kit_create", scope=scope, org=org, target=kit,
-                     after={"name": name, "components": {i.name: q for i, q in components},
-                            "unit_value_fen": value})  # fmt: skip
+        audit_record(
+            action="care.kit_create",
+            scope=scope,
+            org=org,
+            target=kit,
+            after={
+                "name": name,
+                "components": {i.name: q for i, q in components},
+                "unit_value_fen": value,
+            },
+        )
     return kit
 
 
@@ -214,8 +261,13 @@ def site_create(*, scope: Scope, org: Org, name: str, address: str = "") -> Site
             lambda: Site.objects.create(org=org, name=name, address=address),
             _("A site of this name already exists in this union."),
         )
-        audit_record(action="care.site_create", scope=scope, org=org, target=site,
-                     after={"name": name, "address": address})  # fmt: skip
+        audit_record(
+            action="care.site_create",
+            scope=scope,
+            org=org,
+            target=site,
+            after={"name": name, "address": address},
+        )
     return site
 
 
@@ -224,56 +276,107 @@ def _usable(scope: Scope, site: Site, item: Item) -> None:
     its own or one of the unions above it."""
     scope.require(Perm.EDIT, site.org)
     if not site.org.path.startswith(_org_path(item)):
-        raise ApplicationError(_("This supply belongs to another union."),
-                               fields={"item": [_("Invalid.")]})  # fmt: skip
+        raise ApplicationError(
+            _("This supply belongs to another union."), fields={"item": [_("Invalid.")]}
+        )
 
 
-def stock_receive(*, scope: Scope, site: Site, item: Item, quantity: int, value_fen: int,
-                  source_kind: str, source: str, received_on: date) -> Receipt:  # fmt: skip
+def stock_receive(
+    *,
+    scope: Scope,
+    site: Site,
+    item: Item,
+    quantity: int,
+    value_fen: int,
+    source_kind: str,
+    source: str,
+    received_on: date,
+) -> Receipt:
     """Supplies coming in, donated, bought or allocated, with their source and value."""
     _usable(scope, site, item)
     _quantity(quantity)
     _value(value_fen)
     source = _text(source, "source", 100)
     if source_kind not in SourceKind.values:
-        raise ApplicationError(_("Choose how the supplies were obtained."),
-                               fields={"source_kind": [_("Invalid.")]})  # fmt: skip
+        raise ApplicationError(
+            _("Choose how the supplies were obtained."), fields={"source_kind": [_("Invalid.")]}
+        )
     if item.is_kit:
-        raise ApplicationError(_("Kits are packed from supplies here, not received."),
-                               fields={"item": [_("Receive the supplies, then pack kits.")]})  # fmt: skip
+        raise ApplicationError(
+            _("Kits are packed from supplies here, not received."),
+            fields={"item": [_("Receive the supplies, then pack kits.")]},
+        )
     with transaction.atomic():
         receipt = Receipt.objects.create(
-            org_id=site.org_id, site=site, item=item, quantity=quantity, value_fen=value_fen,
-            source_kind=source_kind, source=source, received_on=received_on,
+            org_id=site.org_id,
+            site=site,
+            item=item,
+            quantity=quantity,
+            value_fen=value_fen,
+            source_kind=source_kind,
+            source=source,
+            received_on=received_on,
             created_by=_actor(scope),
-        )  # fmt: skip
-        apply_changes([Change(site, item, quantity)], kind_of=lambda c: MovementKind.RECEIPT,
-                      by=_actor(scope), receipt=receipt)  # fmt: skip
-        audit_record(action="care.stock_receive", scope=scope, org=site.org, target=receipt,
-                     after={"site": site.name, "item": item.name, "quantity": quantity,
-                            "value_fen": value_fen, "source_kind": source_kind,
-                            "source": source, "received_on": received_on.isoformat()})  # fmt: skip
+        )
+        apply_changes(
+            [Change(site, item, quantity)],
+            kind_of=lambda c: MovementKind.RECEIPT,
+            by=_actor(scope),
+            receipt=receipt,
+        )
+        audit_record(
+            action="care.stock_receive",
+            scope=scope,
+            org=site.org,
+            target=receipt,
+            after={
+                "site": site.name,
+                "item": item.name,
+                "quantity": quantity,
+                "value_fen": value_fen,
+                "source_kind": source_kind,
+                "source": source,
+                "received_on": received_on.isoformat(),
+            },
+        )
     return receipt
 
 
-def stock_transfer(*, scope: Scope, from_site: Site, to_site: Site, item: Item, quantity: int,
-                   note: str = "") -> uuid.UUID:  # fmt: skip
+def stock_transfer(
+    *, scope: Scope, from_site: Site, to_site: Site, item: Item, quantity: int, note: str = ""
+) -> uuid.UUID:
     """Move stock between two sites of the subtree in one step; refused whole if short."""
     _usable(scope, from_site, item)
     _usable(scope, to_site, item)
     _quantity(quantity)
     if from_site.pk == to_site.pk:
-        raise ApplicationError(_("Choose two different sites."), fields={"to_site": [_("Invalid.")]})
+        raise ApplicationError(
+            _("Choose two different sites."), fields={"to_site": [_("Invalid.")]}
+        )
     note = _text(note, "note", 200, required=False)
     batch = uuid.uuid4()
     kinds = {from_site.pk: MovementKind.TRANSFER_OUT, to_site.pk: MovementKind.TRANSFER_IN}
     with transaction.atomic():
-        apply_changes([Change(from_site, item, -quantity), Change(to_site, item, quantity)],
-                      kind_of=lambda c: kinds[c.site.pk], by=_actor(scope), batch=batch,
-                      note=note)  # fmt: skip
-        audit_record(action="care.stock_transfer", scope=scope, org=from_site.org, target=item,
-                     extra={"from": from_site.name, "to": to_site.name, "quantity": quantity,
-                            "note": note, "batch": str(batch)})  # fmt: skip
+        apply_changes(
+            [Change(from_site, item, -quantity), Change(to_site, item, quantity)],
+            kind_of=lambda c: kinds[c.site.pk],
+            by=_actor(scope),
+            batch=batch,
+            note=note,
+        )
+        audit_record(
+            action="care.stock_transfer",
+            scope=scope,
+            org=from_site.org,
+            target=item,
+            extra={
+                "from": from_site.name,
+                "to": to_site.name,
+                "quantity": quantity,
+                "note": note,
+                "batch": str(batch),
+            },
+        )
     return batch
 
 
@@ -281,14 +384,25 @@ def stock_adjust(*, scope: Scope, site: Site, item: Item, delta: int, reason: st
     """Correct the stock (damaged, expired, found at a count) with the reason; never below 0."""
     _usable(scope, site, item)
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_QUANTITY:
-        raise ApplicationError(_("Enter how many more (positive) or fewer (negative)."),
-                               fields={"delta": [_("Invalid.")]})  # fmt: skip
+        raise ApplicationError(
+            _("Enter how many more (positive) or fewer (negative)."),
+            fields={"delta": [_("Invalid.")]},
+        )
     reason = _text(reason, "reason", 200)
     with transaction.atomic():
-        apply_changes([Change(site, item, delta)], kind_of=lambda c: MovementKind.ADJUST,
-                      by=_actor(scope), note=reason)  # fmt: skip
-        audit_record(action="care.stock_adjust", scope=scope, org=site.org, target=item,
-                     extra={"site": site.name, "delta": delta, "reason": reason})  # fmt: skip
+        apply_changes(
+            [Change(site, item, delta)],
+            kind_of=lambda c: MovementKind.ADJUST,
+            by=_actor(scope),
+            note=reason,
+        )
+        audit_record(
+            action="care.stock_adjust",
+            scope=scope,
+            org=site.org,
+            target=item,
+            extra={"site": site.name, "delta": delta, "reason": reason},
+        )
 
 
 def kit_components(kit: Item) -> list[tuple[Item, int]]:
@@ -306,9 +420,17 @@ def kit_pack(*, scope: Scope, site: Site, kit: Item, quantity: int) -> uuid.UUID
     changes.append(Change(site, kit, quantity))
     batch = uuid.uuid4()
     with transaction.atomic():
-        apply_changes(changes, by=_actor(scope), batch=batch,
-                      kind_of=lambda c: MovementKind.PACK_IN if c.item.is_kit
-                      else MovementKind.PACK_OUT)  # fmt: skip
-        audit_record(action="care.kit_pack", scope=scope, org=site.org, target=kit,
-                     extra={"site": site.name, "kits": quantity, "batch": str(batch)})  # fmt: skip
+        apply_changes(
+            changes,
+            by=_actor(scope),
+            batch=batch,
+            kind_of=lambda c: MovementKind.PACK_IN if c.item.is_kit else MovementKind.PACK_OUT,
+        )
+        audit_record(
+            action="care.kit_pack",
+            scope=scope,
+            org=site.org,
+            target=kit,
+            extra={"site": site.name, "kits": quantity, "batch": str(batch)},
+        )
     return batch

@@ -59,14 +59,17 @@ def test_void_returns_the_kit_and_frees_the_person(world):
     care, zhang = make_care(world), add_zhang(world)
     first = hand_out(world, care.campaign_sites[0], zhang).distribution
     with pytest.raises(ApplicationError):
-        services.distribution_void(scope=world.scope("longtan_officer"), distribution=first,
-                                   reason="")
-    services.distribution_void(scope=world.scope("longtan_officer"), distribution=first,
-                               reason="登记错人")
+        services.distribution_void(
+            scope=world.scope("longtan_officer"), distribution=first, reason=""
+        )
+    services.distribution_void(
+        scope=world.scope("longtan_officer"), distribution=first, reason="登记错人"
+    )
     assert kits_at(care.sites[0], care.kit) == 10
     with pytest.raises(ConflictError):
-        services.distribution_void(scope=world.scope("longtan_officer"), distribution=first,
-                                   reason="再次")
+        services.distribution_void(
+            scope=world.scope("longtan_officer"), distribution=first, reason="再次"
+        )
     assert hand_out(world, care.campaign_sites[1], zhang).created
     assert AuditEvent.objects.filter(action="care.void").count() == 1
 
@@ -74,9 +77,13 @@ def test_void_returns_the_kit_and_frees_the_person(world):
 def test_a_limit_group_catches_the_same_courier_in_two_streets(world):
     # given: 东城 and 西城 unions both under 北京市总工会's winter limit group
     city = world.scope("city_admin")
-    group = services.limit_group_create(scope=city, org=world.org("bj"), name="2026冬季送温暖",
-                                        starts_on=today() - timedelta(days=30),
-                                        ends_on=today() + timedelta(days=30))
+    group = services.limit_group_create(
+        scope=city,
+        org=world.org("bj"),
+        name="2026冬季送温暖",
+        starts_on=today() - timedelta(days=30),
+        ends_on=today() + timedelta(days=30),
+    )
     longtan = make_care(world, limit_group=group)
     xinjiekou = make_care(world, "bj-xc-xjk", by="xinjiekou_officer", limit_group=group)
     zhang = add_zhang(world)
@@ -149,18 +156,28 @@ def test_register_on_the_spot_then_hand_out_all_or_nothing(world):
     scope = world.scope("longtan_officer")
     request_id = uuid.uuid4()
     result = services.distribution_register_and_hand_out(
-        scope=scope, campaign_site=row, request_id=request_id, name="赵快递",
-        phone="13511112222", employer_name="顺丰速运", employment_form="courier")
+        scope=scope,
+        campaign_site=row,
+        request_id=request_id,
+        name="赵快递",
+        phone="13511112222",
+        employer_name="顺丰速运",
+        employment_form="courier",
+    )
     assert result.created and result.distribution.worker.org == world.org("bj-dc-lt")
     again = services.distribution_register_and_hand_out(
-        scope=scope, campaign_site=row, request_id=request_id, name="赵快递",
-        phone="13511112222")
+        scope=scope, campaign_site=row, request_id=request_id, name="赵快递", phone="13511112222"
+    )
     assert not again.created
     # no kit left: the next registration is refused and leaves no worker behind
     from gonghui.members.models import Worker
 
     with pytest.raises(services.StockShort):
         services.distribution_register_and_hand_out(
-            scope=scope, campaign_site=row, request_id=uuid.uuid4(), name="钱外卖",
-            phone="13522223333")
+            scope=scope,
+            campaign_site=row,
+            request_id=uuid.uuid4(),
+            name="钱外卖",
+            phone="13522223333",
+        )
     assert not Worker.objects.filter(name="钱外卖").exists()

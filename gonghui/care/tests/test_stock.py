@@ -25,10 +25,26 @@ def test_packing_moves_supplies_into_kits_in_one_step(world):
 def test_packing_more_kits_than_supplies_allow_packs_nothing(world):
     care = make_care(world, sites=1, kits=0)
     scope, site = world.scope("longtan_officer"), care.sites[0]
-    services.stock_receive(scope=scope, site=site, item=care.milk, quantity=5, value_fen=30000,
-                           source_kind="donated", source="三元食品", received_on=today())
-    services.stock_receive(scope=scope, site=site, item=care.oil, quantity=3, value_fen=24000,
-                           source_kind="donated", source="三元食品", received_on=today())
+    services.stock_receive(
+        scope=scope,
+        site=site,
+        item=care.milk,
+        quantity=5,
+        value_fen=30000,
+        source_kind="donated",
+        source="三元食品",
+        received_on=today(),
+    )
+    services.stock_receive(
+        scope=scope,
+        site=site,
+        item=care.oil,
+        quantity=3,
+        value_fen=24000,
+        source_kind="donated",
+        source="三元食品",
+        received_on=today(),
+    )
     # when: 4 kits need 4 oil, and there are 3
     with pytest.raises(ApplicationError) as refused:
         services.kit_pack(scope=scope, site=site, kit=care.kit, quantity=4)
@@ -65,25 +81,43 @@ def test_adjustment_needs_a_reason_and_never_goes_below_zero(world):
 def test_kits_cannot_be_received_only_packed(world):
     care = make_care(world, sites=1, kits=0)
     with pytest.raises(ApplicationError):
-        services.stock_receive(scope=world.scope("longtan_officer"), site=care.sites[0],
-                               item=care.kit, quantity=1, value_fen=100, source_kind="bought",
-                               source="x", received_on=today())
+        services.stock_receive(
+            scope=world.scope("longtan_officer"),
+            site=care.sites[0],
+            item=care.kit,
+            quantity=1,
+            value_fen=100,
+            source_kind="bought",
+            source="x",
+            received_on=today(),
+        )
 
 
 def test_an_outsider_cannot_touch_the_stock(world):
     care = make_care(world, sites=1, kits=2)
     with pytest.raises(ForbiddenError):
-        services.stock_adjust(scope=world.scope("xinjiekou_officer"), site=care.sites[0],
-                              item=care.kit, delta=-1, reason="越权")
+        services.stock_adjust(
+            scope=world.scope("xinjiekou_officer"),
+            site=care.sites[0],
+            item=care.kit,
+            delta=-1,
+            reason="越权",
+        )
     with pytest.raises(ForbiddenError):
-        services.stock_adjust(scope=world.scope("xicheng_viewer"), site=care.sites[0],
-                              item=care.kit, delta=-1, reason="越权")
+        services.stock_adjust(
+            scope=world.scope("xicheng_viewer"),
+            site=care.sites[0],
+            item=care.kit,
+            delta=-1,
+            reason="越权",
+        )
 
 
 def test_the_ledger_always_adds_up_to_the_balance(world):
     care = make_care(world, sites=2, kits=5)
     for site in care.sites:
         for item in (care.milk, care.oil, care.kit):
-            moved = sum(StockMovement.objects.filter(site=site, item=item)
-                        .values_list("delta", flat=True))
+            moved = sum(
+                StockMovement.objects.filter(site=site, item=item).values_list("delta", flat=True)
+            )
             assert moved == balance(site, item)

@@ -24,9 +24,15 @@ def campaign_list(request):
     scope = request.scope
     status = request.GET.get("status", "")
     page = Paginator(selectors.campaign_list(scope, status=status), 30).get_page(
-        request.GET.get("page"))  # fmt: skip
-    context = {"page": page, "figures": selectors.care_figures(scope), "status": status,
-               "statuses": CampaignStatus.choices, "can_edit": scope.can_anywhere(Perm.EDIT)}  # fmt: skip
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "figures": selectors.care_figures(scope),
+        "status": status,
+        "statuses": CampaignStatus.choices,
+        "can_edit": scope.can_anywhere(Perm.EDIT),
+    }
     return render(request, "care/campaign_list.html", context)
 
 
@@ -35,10 +41,14 @@ def campaign_create(request):
     require_edit(scope)
     form = forms.CampaignForm(request.POST or None, scope=scope)
     return form_page(
-        request, form, lambda f: services.campaign_create(scope=scope, **f.service_fields()),
-        title=_("New relief campaign"), success=_("The campaign was created as a draft."),
-        back=lambda c: reverse("care:campaign", args=[c.pk]), cancel=reverse("care:campaigns"),
-    )  # fmt: skip
+        request,
+        form,
+        lambda f: services.campaign_create(scope=scope, **f.service_fields()),
+        title=_("New relief campaign"),
+        success=_("The campaign was created as a draft."),
+        back=lambda c: reverse("care:campaign", args=[c.pk]),
+        cancel=reverse("care:campaigns"),
+    )
 
 
 def campaign_detail(request, carecampaign_id: int):
@@ -65,8 +75,9 @@ def campaign_status(request, carecampaign_id: int):
     scope = request.scope
     campaign = selectors.get_campaign_for(scope, carecampaign_id, perm=Perm.EDIT)
     try:
-        services.campaign_set_status(scope=scope, campaign=campaign,
-                                     status=request.POST.get("status", ""))  # fmt: skip
+        services.campaign_set_status(
+            scope=scope, campaign=campaign, status=request.POST.get("status", "")
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -93,7 +104,9 @@ def campaign_site_add(request, carecampaign_id: int):
 
 def _filters(request) -> dict:
     get = request.GET
-    as_int = {key: int(get[key]) for key in ("campaign", "site", "org") if get.get(key, "").isdigit()}
+    as_int = {
+        key: int(get[key]) for key in ("campaign", "site", "org") if get.get(key, "").isdigit()
+    }
     return {
         "campaign_id": as_int.get("campaign"),
         "site_id": as_int.get("site"),
@@ -113,8 +126,13 @@ def distribution_list(request):
         filters = {"voided": False}
     rows = selectors.distribution_list(scope, **filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "labels": selectors.target_labels(), "query": request.GET.urlencode(),
-               "voided": filters.get("voided"), "form": forms.VoidForm()}  # fmt: skip
+    context = {
+        "page": page,
+        "labels": selectors.target_labels(),
+        "query": request.GET.urlencode(),
+        "voided": filters.get("voided"),
+        "form": forms.VoidForm(),
+    }
     return render(request, "care/distribution_list.html", context)
 
 
@@ -132,5 +150,6 @@ def distribution_export(request):
 def figures_export(request):
     campaign = request.GET.get("campaign", "")
     handle, name = exports.figures_export(
-        scope=request.scope, campaign_id=int(campaign) if campaign.isdigit() else None)
+        scope=request.scope, campaign_id=int(campaign) if campaign.isdigit() else None
+    )
     return xlsx_response(handle, name)

@@ -21,6 +21,9 @@ def form_page(request, form, call, *, title, success, back, cancel=None):
         else:
             messages.success(request, success)
             return redirect(back(result) if callable(back) else back)
-    context = {"form": form, "title": title, "cancel": cancel or (back if isinstance(back, str)
-               else "")}  # fmt: skip
+    context = {
+        "form": form,
+        "title": title,
+        "cancel": cancel or (back if isinstance(back, str) else ""),
+    }
     return render(request, "care/form.html", context)

@@ -29,12 +29,21 @@ def hardship_list(request):
     _require(scope)
     status = request.GET.get("status", "")
     page = Paginator(selectors.hardship_list(scope, status=status), 50).get_page(
-        request.GET.get("page"))  # fmt: skip
+        request.GET.get("page")
+    )
     with transaction.atomic():
-        audit_record(action="hardship.list", scope=scope, org=None,
-                     extra={"status": status, "page": page.number})  # fmt: skip
-    context = {"page": page, "status": status, "statuses": HardshipStatus.choices,
-               "totals": selectors.hardship_totals(scope)}  # fmt: skip
+        audit_record(
+            action="hardship.list",
+            scope=scope,
+            org=None,
+            extra={"status": status, "page": page.number},
+        )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": HardshipStatus.choices,
+        "totals": selectors.hardship_totals(scope),
+    }
     return render(request, "care/hardship_list.html", context)
 
 
@@ -60,8 +69,15 @@ def hardship_create(request):
         else:
             messages.success(request, _("The hardship file was opened."))
             return redirect("care:hardship_case", hardshipcase_id=case.pk)
-    return render(request, "care/form.html", {"form": form, "title": _("Open a hardship file for "
-                  "%(name)s") % {"name": worker.name}, "cancel": "/care/hardship/"})  # fmt: skip
+    return render(
+        request,
+        "care/form.html",
+        {
+            "form": form,
+            "title": _("Open a hardship file for %(name)s") % {"name": worker.name},
+            "cancel": "/care/hardship/",
+        },
+    )
 
 
 @never_cache
@@ -74,21 +90,35 @@ def hardship_detail(request, hardshipcase_id: int):
         "assistance": case.assistance.order_by("-given_on"),
         "reviews": case.reviews.select_related("reviewed_by"),
         "can_edit": scope.can(Perm.EDIT, case.org),
-        "assess": forms.AssessForm(), "decide": forms.DecideForm(),
-        "assist": forms.AssistanceForm(), "review": forms.ReviewForm(),
-    }  # fmt: skip
+        "assess": forms.AssessForm(),
+        "decide": forms.DecideForm(),
+        "assist": forms.AssistanceForm(),
+        "review": forms.ReviewForm(),
+    }
     return render(request, "care/hardship_detail.html", context)
 
 
 ACTIONS = {
     "assess": (forms.AssessForm, lambda s, c, d: services.case_assess(scope=s, case=c, **d)),
-    "decide": (forms.DecideForm, lambda s, c, d: services.case_decide(
-        scope=s, case=c, approve=d["approve"] == "1", note=d["note"])),
-    "assist": (forms.AssistanceForm, lambda s, c, d: services.assistance_add(
-        scope=s, case=c, kind=d["kind"], amount_fen=fen(d["amount"]),
-        description=d["description"], given_on=d["given_on"])),
+    "decide": (
+        forms.DecideForm,
+        lambda s, c, d: services.case_decide(
+            scope=s, case=c, approve=d["approve"] == "1", note=d["note"]
+        ),
+    ),
+    "assist": (
+        forms.AssistanceForm,
+        lambda s, c, d: services.assistance_add(
+            scope=s,
+            case=c,
+            kind=d["kind"],
+            amount_fen=fen(d["amount"]),
+            description=d["description"],
+            given_on=d["given_on"],
+        ),
+    ),
     "review": (forms.ReviewForm, lambda s, c, d: services.case_review(scope=s, case=c, **d)),
-}  # fmt: skip
+}
 
 
 @require_POST

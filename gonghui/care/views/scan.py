@@ -25,8 +25,11 @@ from gonghui.core.permissions import Perm
 def _panel(request, row, *, result=None, error="", register=None, status=200):
     """The scan form with the last answer; alone for htmx, inside the page otherwise."""
     items = per_person(row.campaign)
-    stock = dict(StockBalance.objects.filter(site=row.site, item__in=[i for i, _n in items])
-                 .values_list("item_id", "quantity"))  # fmt: skip
+    stock = dict(
+        StockBalance.objects.filter(site=row.site, item__in=[i for i, _n in items]).values_list(
+            "item_id", "quantity"
+        )
+    )
     context = {
         "row": row,
         "campaign": row.campaign,
@@ -35,8 +38,9 @@ def _panel(request, row, *, result=None, error="", register=None, status=200):
         "result": result,
         "error": error,
         "register": register,
-        "recent": selectors.distribution_list(request.scope, campaign_id=row.campaign_id,
-                                              site_id=row.site_id, voided=None)[:8],  # fmt: skip
+        "recent": selectors.distribution_list(
+            request.scope, campaign_id=row.campaign_id, site_id=row.site_id, voided=None
+        )[:8],
         "labels": selectors.target_labels(),
     }
     partial = request.headers.get("HX-Request")
@@ -82,8 +86,9 @@ def scan(request, carecampaign_id: int, campaignsite_id: int):
         worker = services.find_recipient(code)
         if worker is None:
             return _panel(request, row, register=_register_form(code, request_id))
-        result = services.distribution_hand_out(scope=request.scope, campaign_site=row,
-                                                worker=worker, request_id=request_id)  # fmt: skip
+        result = services.distribution_hand_out(
+            scope=request.scope, campaign_site=row, worker=worker, request_id=request_id
+        )
     except ApplicationError as error:
         return _panel(request, row, error=error.message, status=200)
     return _panel(request, row, result=result)
@@ -98,7 +103,8 @@ def register(request, carecampaign_id: int, campaignsite_id: int):
         return _panel(request, row, register=form)
     try:
         result = services.distribution_register_and_hand_out(
-            scope=request.scope, campaign_site=row, **form.cleaned_data)
+            scope=request.scope, campaign_site=row, **form.cleaned_data
+        )
     except ApplicationError as error:
         for name, problems in error.fields.items():
             if name in form.fields:
@@ -116,8 +122,9 @@ def void(request, distribution_id: int):
     try:
         if not form.is_valid():
             raise ApplicationError(_("Give the reason for voiding."))
-        services.distribution_void(scope=scope, distribution=distribution,
-                                   reason=form.cleaned_data["reason"])  # fmt: skip
+        services.distribution_void(
+            scope=scope, distribution=distribution, reason=form.cleaned_data["reason"]
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
