@@ -314,6 +314,7 @@ def distribution_register_and_hand_out(
     group: str = "",
     employment_form: str = EmploymentForm.EMPLOYEE,
     id_number: str = "",
+    at: datetime | None = None,
 ) -> HandOut:
     """Register on the spot someone not in any register, into the site's union, and hand
     out to them, all or nothing. A retried request returns the first result; a phone or ID
@@ -344,7 +345,7 @@ def distribution_register_and_hand_out(
             groups=[group] if group else [],
         )
         return distribution_hand_out(
-            scope=scope, campaign_site=campaign_site, worker=worker, request_id=request_id
+            scope=scope, campaign_site=campaign_site, worker=worker, request_id=request_id, at=at
         )
 
 
