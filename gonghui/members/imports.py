@@ -7,7 +7,9 @@ a regex for mobiles, AES-GCM and HMAC, pinyin cached by name).
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import logging
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +36,8 @@ from gonghui.core.pinyin import pinyin_keys
 from gonghui.members.models import EmploymentForm, MembershipStatus, WorkerImportRow
 from gonghui.members.services.employers import employers_ensure
 from gonghui.orgs.models import OrgStatus
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     Column(
@@ -368,21 +372,31 @@ class WorkerImport(ImportSpec):
         WorkerImportRow.objects.filter(job_id=job.pk).delete()
 
     def commit(self, job, scope, *, existing: str) -> dict[str, int]:
-        names = WorkerImportRow.objects.filter(job_id=job.pk).exclude(employer_name="")
-        employers_ensure(names=set(names.values_list("employer_name", flat=True).distinct()))
+        with _timed(job, "employers"):
+            names = WorkerImportRow.objects.filter(job_id=job.pk).exclude(employer_name="")
+            employers_ensure(names=set(names.values_list("employer_name", flat=True).distinct()))
         # the check counted people already registered: with none, there is nothing to update
         has_existing = job.counts.get("existing", 0) > 0
-        updated = _update_existing(job) if existing == "update" and has_existing else 0
+        with _timed(job, "update"):
+            updated = _update_existing(job) if existing == "update" and has_existing else 0
         staged = job.counts.get("valid", 0) - job.counts.get("existing", 0)
-        with indexes_rebuilt("members_worker") if _rebuild_indexes(staged) else nullcontext():
-            created = _insert_new(job)
-        if (
-            created >= settings.IMPORT_REBUILD_INDEXES_MIN_ROWS
-            and connection.vendor == "postgresql"
-        ):
-            with connection.cursor() as cursor:  # fresh statistics for the search plans
-                cursor.execute("ANALYZE members_worker")
+        rebuild = _rebuild_indexes(staged)
+        with _timed(job, "insert and index rebuild" if rebuild else "insert"):
+            with indexes_rebuilt("members_worker") if rebuild else nullcontext():
+                created = _insert_new(job)
+        big = created >= settings.IMPORT_REBUILD_INDEXES_MIN_ROWS
+        if big and connection.vendor == "postgresql":
+            with _timed(job, "analyze"), connection.cursor() as cursor:
+                cursor.execute("ANALYZE members_worker")  # fresh statistics for search plans
         return {"created": created, "updated": updated}
+
+
+@contextmanager
+def _timed(job, step: str):
+    """Log how long each step of a commit takes (where a big import spends its time)."""
+    started = time.monotonic()
+    yield
+    logger.info("import %s: %s took %.1f s", job.pk, step, time.monotonic() - started)
 
 
 def _rebuild_indexes(new_rows: int) -> bool:

@@ -92,7 +92,9 @@ def validate_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
 
 def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     scope = job_scope(job)
+    started = time.monotonic()
     sheet = open_sheet(Path(job.stored_file), job.file_name)
+    logger.info("import %s: read the sheet in %.1f s", job.pk, time.monotonic() - started)
     rows = iter(sheet.rows)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
     found = find_header_row(head, spec.columns, job.mapping)
@@ -124,6 +126,9 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     if tally.unstage:
         spec.unstage(job.pk, tally.unstage)
     _finish_validation(job, headers, tally)
+    logger.info(
+        "import %s: checked %s rows in %.1f s", job.pk, tally.rows, time.monotonic() - started
+    )
 
 
 def _data_rows(head: list, rest: Iterator) -> Iterator[tuple[int, list]]:
@@ -305,8 +310,10 @@ def commit_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
     except IntegrityError as exc:
         # another import registered some of the same people between our check and commit:
         # the unique index refused them, and with them this whole commit
-        message = _("Some of these people were registered by another import meanwhile; "
-                    "nothing was imported. Commit again to update or skip them.")  # fmt: skip
+        message = _(
+            "Some of these people were registered by another import meanwhile; "
+            "nothing was imported. Commit again to update or skip them."
+        )
         _save(job, state=ImportState.VALIDATED, message=message)
         raise ConflictError(message) from exc
     except Exception:
