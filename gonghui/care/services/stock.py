@@ -204,7 +204,7 @@ def kit_create(
     scope.require(Perm.EDIT, org)
     _active(org)
     name = _text(name, "name", 60)
-    unit = _text(unit or _("kit"), "unit", 10)
+    unit = _text(unit or "份", "unit", 10)  # the usual measure word of a packed kit
     if not components:
         raise ApplicationError(
             _("A kit needs at least one supply."), fields={"components": [_("Required.")]}
