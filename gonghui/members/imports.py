@@ -33,7 +33,7 @@ from gonghui.core.imports.db import copy_rows, indexes_rebuilt
 from gonghui.core.imports.spec import Checked, ImportSpec, register_import
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.pinyin import pinyin_keys
-from gonghui.members.models import EmploymentForm, MembershipStatus, WorkerImportRow
+from gonghui.members.models import Employer, EmploymentForm, MembershipStatus, WorkerImportRow
 from gonghui.members.services.employers import employers_ensure
 from gonghui.orgs.models import OrgStatus
 
@@ -122,6 +122,7 @@ STAGE_COLUMNS = (
 # the file has none.
 WORKER_COLUMNS = STAGE_COLUMNS[2:15] + ("employment_form", "membership_status", "joined_on")
 PHONE_COLUMNS = ("phone_enc", "phone_index", "phone_masked", "phone_tail")
+DIRECT_COLUMNS = (*WORKER_COLUMNS, "employer_id", "left_reason", "created_at", "updated_at")
 
 
 @dataclass
@@ -345,6 +346,7 @@ class WorkerImport(ImportSpec):
         for key, org_path in _registered(list(keys)):
             if org_path.startswith(context.scope_paths):
                 existing += 1
+                keys[key].existing = True
                 continue
             result = keys[key]
             result.record = None
@@ -358,6 +360,9 @@ class WorkerImport(ImportSpec):
                 )
             )
         return existing
+
+    def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
+        return WorkerDirectLoad(job, existing=existing, expected_rows=expected_rows)
 
     def stage(self, job_id: int, records) -> None:
         copy_rows(WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(job_id, *r) for r in records])
@@ -389,6 +394,61 @@ class WorkerImport(ImportSpec):
             with _timed(job, "analyze"), connection.cursor() as cursor:
                 cursor.execute("ANALYZE members_worker")  # fresh statistics for search plans
         return {"created": created, "updated": updated}
+
+
+class WorkerDirectLoad:
+    """``import_workers --commit``: checked rows COPYed straight into the register inside
+    the import's transaction; people already registered are staged for one UPDATE at the
+    end (or skipped). A load bigger than the register builds its indexes once at the end,
+    keeping the unique ID index throughout (later rows are looked up against earlier ones)."""
+
+    def __init__(self, job, *, existing: str, expected_rows: int) -> None:
+        self.job, self.existing = job, existing
+        self.created, self.to_update = 0, 0
+        self.employers: dict[str, int] = {}
+        self.now = timezone.now()
+        self.big = _rebuild_indexes(expected_rows)
+        self.indexes = indexes_rebuilt("members_worker", keep_unique=True) if self.big else None
+        if self.indexes is not None:
+            self.indexes.__enter__()
+
+    def load(self, checked) -> None:
+        new = [c.record for c in checked if not c.existing]
+        old = [c.record for c in checked if c.existing] if self.existing == "update" else []
+        self._employer_ids({r[14] for r in new} | {r[14] for r in old})
+        rows = [
+            (*r[1:14], r[15], r[16], r[17], self.employers.get(r[14]), "", self.now, self.now)
+            for r in new
+        ]
+        copy_rows("members_worker", DIRECT_COLUMNS, rows)
+        self.created += len(rows)
+        if old:
+            self.stage_updates(old)
+
+    def stage_updates(self, records) -> None:
+        copy_rows(
+            WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(self.job.pk, *r) for r in records]
+        )
+        self.to_update += len(records)
+
+    def _employer_ids(self, names: set[str]) -> None:
+        missing = {n for n in names if n and n not in self.employers}
+        if not missing:
+            return
+        employers_ensure(names=missing)
+        found = Employer.objects.filter(name__in=missing).order_by("-pk")
+        self.employers.update(found.values_list("name", "pk"))  # the oldest pk wins
+
+    def finish(self) -> dict[str, int]:
+        with _timed(self.job, "update"):
+            updated = _update_existing(self.job) if self.to_update else 0
+            WorkerImportRow.objects.filter(job_id=self.job.pk).delete()
+        if self.indexes is not None:
+            with _timed(self.job, "index rebuild"):
+                self.indexes.__exit__(None, None, None)
+            with _timed(self.job, "analyze"), connection.cursor() as cursor:
+                cursor.execute("ANALYZE members_worker")
+        return {"created": self.created, "updated": updated}
 
 
 @contextmanager

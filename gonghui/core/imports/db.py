@@ -27,7 +27,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None
 
 
 @contextmanager
-def indexes_rebuilt(table: str) -> Iterator[None]:
+def indexes_rebuilt(table: str, *, keep_unique: bool = False) -> Iterator[None]:
     """Drop the table's secondary indexes and unique constraints, run the block, then build
     them again, all in the caller's transaction (PostgreSQL only).
 
@@ -35,6 +35,7 @@ def indexes_rebuilt(table: str) -> Iterator[None]:
     rows into ten indexes one by one; the price is an exclusive lock on the table while the
     block runs. A unique constraint comes back by building its index, which fails on a
     duplicate and so rolls the whole transaction back: the database still enforces it.
+    ``keep_unique`` leaves unique constraints in place (the block looks rows up by them).
     """
     assert connection.in_atomic_block, "indexes_rebuilt must run inside a transaction"
     with connection.cursor() as cursor:
@@ -43,11 +44,12 @@ def indexes_rebuilt(table: str) -> Iterator[None]:
             "WHERE conrelid = %s::regclass AND contype = 'u'",
             [table],
         )
-        constraints = cursor.fetchall()
+        constraints = [] if keep_unique else cursor.fetchall()
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
             "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
+            "AND c.contype IN ('p', 'u', 'x'))",
             [table],
         )
         indexes = cursor.fetchall()
