@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from gonghui.accounts.api import router as auth_router
+from gonghui.care.api import router as care_router
 from gonghui.core.api import ConsoleSessionAuth, TokenAuth, install_error_handlers
 from gonghui.members.api import router as workers_router
 from gonghui.members.api_join import router as applications_router
@@ -25,3 +26,4 @@ api.add_router("/orgs/", orgs_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/workers/", workers_router)
 api.add_router("/membership-applications/", applications_router)
+api.add_router("/care/", care_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.stations",
     "gonghui.members",
+    "gonghui.care",
 ]
 
 MIDDLEWARE = [

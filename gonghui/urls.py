@@ -13,6 +13,7 @@ urlpatterns = [
     path("h5/stations/", include("gonghui.stations.urls_h5")),
     path("h5/", include("gonghui.members.urls_h5")),
     path("workers/", include("gonghui.members.urls")),
+    path("care/", include("gonghui.care.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),

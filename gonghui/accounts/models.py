@@ -34,6 +34,9 @@ class Role(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="roles")
     kind = models.CharField(_("role"), max_length=16, choices=RoleKind.choices)
     granted_at = models.DateTimeField(default=timezone.now)
+    # May read and keep hardship files (困难帮扶) in the subtree: personal circumstances that
+    # even an administrator sees only when another administrator grants it (Perm.HARDSHIP).
+    hardship_access = models.BooleanField(_("hardship files"), default=False)
 
     class Meta:
         verbose_name = _("role")

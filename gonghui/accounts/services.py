@@ -132,6 +132,31 @@ def role_revoke(*, scope: Scope, role: Role) -> None:
         role.delete()
 
 
+def role_set_hardship_access(*, scope: Scope, role: Role, allowed: bool) -> Role:
+    """Let a role read and keep hardship files in its subtree (Perm.HARDSHIP), or stop it.
+
+    Only an administrator above the role's org decides, and never for their own account:
+    the permission opens households' circumstances, so two people are involved."""
+    scope.require(Perm.MANAGE_STAFF, role.org)
+    if role.user_id == scope.user.pk:
+        raise ForbiddenError(_("Another administrator must grant or remove this for you."))
+    with transaction.atomic():
+        role = Role.objects.select_for_update().select_related("org").get(pk=role.pk)
+        if role.hardship_access == allowed:
+            return role
+        role.hardship_access = allowed
+        role.save(update_fields=["hardship_access"])
+        audit_record(
+            scope=scope,
+            action="role.hardship_grant" if allowed else "role.hardship_revoke",
+            org=role.org,
+            target=role.user,
+            before={"hardship_access": not allowed},
+            after={"hardship_access": allowed},
+        )
+    return role
+
+
 def staff_set_active(*, scope: Scope, user: User, active: bool) -> User:
     """Disable or re-enable an account; a disabled account can neither log in nor use tokens."""
     _require_manages_user(scope, user)

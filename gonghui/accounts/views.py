@@ -127,6 +127,22 @@ def staff_set_active(request, user_id: int):
 
 
 @require_POST
+def role_hardship(request, role_id: int):
+    """Grant or remove the hardship-files permission on one role (another admin's account)."""
+    _require_staff_admin(request.scope)
+    role = selectors.get_role_for(request.scope, role_id=role_id)
+    try:
+        services.role_set_hardship_access(
+            scope=request.scope, role=role, allowed=request.POST.get("allowed") == "1"
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("accounts:staff_detail", user_id=role.user_id)
+
+
+@require_POST
 def role_revoke(request, role_id: int):
     _require_staff_admin(request.scope)
     role = selectors.get_role_for(request.scope, role_id=role_id)

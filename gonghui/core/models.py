@@ -149,3 +149,21 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row} {self.column}: {self.reason}"
+
+
+class ImportStagedRow(models.Model):
+    """A checked row of a small import (hundreds or thousands of rows: stations, questions),
+    kept as JSON until the commit creates the records one by one through their services.
+    Kinds whose rows hold personal data or run to millions stage in tables of their own
+    (members.WorkerImportRow)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    row = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["row"]
+        constraints = [models.UniqueConstraint(fields=["job", "row"], name="staged_row_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}#{self.row}"

@@ -27,10 +27,12 @@ class Grant:
     org_path: str
     org_name: str
     kind: str
+    hardship: bool = False  # Role.hardship_access: granted explicitly, never by the kind
 
     @property
     def perms(self) -> frozenset[Perm]:
-        return ROLE_PERMS[self.kind]
+        perms = ROLE_PERMS[self.kind]
+        return (perms | {Perm.HARDSHIP}) if self.hardship else perms
 
     def covers(self, org_path: str) -> bool:
         return org_path.startswith(self.org_path)
@@ -126,7 +128,8 @@ def scope_for_user(user, *, acting_role_id: int | None = None, all_roles: bool =
         return Scope(user, ())
     roles = Role.objects.filter(user=user, org__status="active").select_related("org")
     grants = tuple(
-        Grant(r.pk, r.org_id, r.org.path, r.org.name, r.kind) for r in roles.order_by("org__path")
+        Grant(r.pk, r.org_id, r.org.path, r.org.name, r.kind, r.hardship_access)
+        for r in roles.order_by("org__path")
     )
     if not grants:
         return Scope(user, ())

@@ -23,6 +23,16 @@ ORDER = 20
 SEED = 2026
 PER_ORG = 12  # workers per grassroots union
 GIG_PER_AREA = 40  # couriers, riders and drivers registered with each street union
+# A rider with a known phone, so that whoever runs the demo can sign in on the H5 pages.
+DEMO_RIDER = {
+    "name": "王强",
+    "phone": "13800138000",
+    "id_number": "110101199205061236",
+    "employer_name": "北京三快科技有限公司",
+    "employment_form": EmploymentForm.RIDER,
+    "groups": ["outdoor"],
+    "joined_on": date(2024, 5, 1),
+}
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "workers-sample.xlsx"
 
 SURNAMES = (
@@ -145,8 +155,14 @@ def _load_workers(*, progress=print) -> str:
         progress(f"workers {created}")
     for name, _form in PLATFORMS:
         employer_for_name(name)
+    worker_create(scope=scope, org=Org.objects.get(code="bj-dc-lt"), **DEMO_RIDER)
     _sample_import()
-    return f"workers: {created} created; the sample spreadsheet checked, awaiting commit"
+    return (
+        f"workers: {created + 1} created; the sample spreadsheet checked, awaiting commit\n"
+        f"A worker's own pages: http://127.0.0.1:8000/h5/ — sign in as the rider "
+        f"{DEMO_RIDER['name']} with {DEMO_RIDER['phone']}; the texted code appears in "
+        f"var/sms/outbox.log"
+    )
 
 
 def _sample_import() -> None:

@@ -49,8 +49,10 @@ def sign_in(request, *, phone: str, phone_index: str) -> WorkerIdentity:
         worker.pk if worker else None,
     )
     request.session[SESSION_KEY] = {
-        "pi": identity.phone_index, "pt": identity.phone_token, "w": identity.worker_id,
-    }  # fmt: skip
+        "pi": identity.phone_index,
+        "pt": identity.phone_token,
+        "w": identity.worker_id,
+    }
     request.session.set_expiry(settings.WORKER_SESSION_DAYS * 86400)
     return identity
 
@@ -61,8 +63,11 @@ def refresh(request, identity: WorkerIdentity) -> WorkerIdentity:
     fresh = WorkerIdentity(
         identity.phone_index, identity.phone_token, worker.pk if worker else None
     )
-    request.session[SESSION_KEY] = {"pi": fresh.phone_index, "pt": fresh.phone_token,
-                                    "w": fresh.worker_id}  # fmt: skip
+    request.session[SESSION_KEY] = {
+        "pi": fresh.phone_index,
+        "pt": fresh.phone_token,
+        "w": fresh.worker_id,
+    }
     return fresh
 
 

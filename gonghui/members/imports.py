@@ -7,9 +7,11 @@ a regex for mobiles, AES-GCM and HMAC, pinyin cached by name).
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from dataclasses import dataclass
-from datetime import date
+import logging
+import time
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -27,13 +29,15 @@ from gonghui.core.identity import (
 )
 from gonghui.core.imports.cells import cell_date, cell_text, is_number
 from gonghui.core.imports.columns import Column
-from gonghui.core.imports.db import copy_rows, indexes_rebuilt
+from gonghui.core.imports.db import copy_line, copy_rows, copy_text, indexes_rebuilt
 from gonghui.core.imports.spec import Checked, ImportSpec, register_import
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.pinyin import pinyin_keys
-from gonghui.members.models import EmploymentForm, MembershipStatus, WorkerImportRow
+from gonghui.members.models import Employer, EmploymentForm, MembershipStatus, WorkerImportRow
 from gonghui.members.services.employers import employers_ensure
 from gonghui.orgs.models import OrgStatus
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     Column(
@@ -118,6 +122,8 @@ STAGE_COLUMNS = (
 # the file has none.
 WORKER_COLUMNS = STAGE_COLUMNS[2:15] + ("employment_form", "membership_status", "joined_on")
 PHONE_COLUMNS = ("phone_enc", "phone_index", "phone_masked", "phone_tail")
+DIRECT_COLUMNS = (*WORKER_COLUMNS, "left_reason", "created_at", "updated_at", "employer_id")
+NULL = "\\N"
 
 
 @dataclass
@@ -127,6 +133,7 @@ class Context:
     scope_paths: tuple[str, ...]  # the importer's subtrees, for people already registered
     today: date
     ring: Keyring
+    direct_now: datetime | None = None  # a direct load: check_rows also writes COPY lines
 
 
 def _pick(cells: list, positions: list[int | None], width: int) -> list:
@@ -248,6 +255,9 @@ class WorkerImport(ImportSpec):
             MembershipStatus.MEMBER if joined_on else MembershipStatus.NONE,
             joined_on,
         )
+        if ctx.direct_now is not None:
+            r, now = result.record, ctx.direct_now
+            result.line = copy_line((*r[1:14], r[15], r[16], r[17], "", now, now)) + "\t"
         return result
 
     @staticmethod
@@ -341,6 +351,7 @@ class WorkerImport(ImportSpec):
         for key, org_path in _registered(list(keys)):
             if org_path.startswith(context.scope_paths):
                 existing += 1
+                keys[key].existing = True
                 continue
             result = keys[key]
             result.record = None
@@ -355,6 +366,12 @@ class WorkerImport(ImportSpec):
             )
         return existing
 
+    def prepare_direct(self, context: Context) -> Context:
+        return replace(context, direct_now=timezone.now())
+
+    def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
+        return WorkerDirectLoad(job, existing=existing, expected_rows=expected_rows)
+
     def stage(self, job_id: int, records) -> None:
         copy_rows(WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(job_id, *r) for r in records])
 
@@ -368,21 +385,91 @@ class WorkerImport(ImportSpec):
         WorkerImportRow.objects.filter(job_id=job.pk).delete()
 
     def commit(self, job, scope, *, existing: str) -> dict[str, int]:
-        names = WorkerImportRow.objects.filter(job_id=job.pk).exclude(employer_name="")
-        employers_ensure(names=set(names.values_list("employer_name", flat=True).distinct()))
+        with _timed(job, "employers"):
+            names = WorkerImportRow.objects.filter(job_id=job.pk).exclude(employer_name="")
+            employers_ensure(names=set(names.values_list("employer_name", flat=True).distinct()))
         # the check counted people already registered: with none, there is nothing to update
         has_existing = job.counts.get("existing", 0) > 0
-        updated = _update_existing(job) if existing == "update" and has_existing else 0
+        with _timed(job, "update"):
+            updated = _update_existing(job) if existing == "update" and has_existing else 0
         staged = job.counts.get("valid", 0) - job.counts.get("existing", 0)
-        with indexes_rebuilt("members_worker") if _rebuild_indexes(staged) else nullcontext():
-            created = _insert_new(job)
-        if (
-            created >= settings.IMPORT_REBUILD_INDEXES_MIN_ROWS
-            and connection.vendor == "postgresql"
-        ):
-            with connection.cursor() as cursor:  # fresh statistics for the search plans
-                cursor.execute("ANALYZE members_worker")
+        rebuild = _rebuild_indexes(staged)
+        with _timed(job, "insert and index rebuild" if rebuild else "insert"):
+            with indexes_rebuilt("members_worker") if rebuild else nullcontext():
+                created = _insert_new(job)
+        big = created >= settings.IMPORT_REBUILD_INDEXES_MIN_ROWS
+        if big and connection.vendor == "postgresql":
+            with _timed(job, "analyze"), connection.cursor() as cursor:
+                cursor.execute("ANALYZE members_worker")  # fresh statistics for search plans
         return {"created": created, "updated": updated}
+
+
+class WorkerDirectLoad:
+    """``import_workers --commit``: checked rows COPYed straight into the register inside
+    the import's transaction; people already registered are staged for one UPDATE at the
+    end (or skipped). A load bigger than the register builds its indexes once at the end,
+    keeping the unique ID index throughout (later rows are looked up against earlier ones)."""
+
+    def __init__(self, job, *, existing: str, expected_rows: int) -> None:
+        self.job, self.existing = job, existing
+        self.created, self.to_update = 0, 0
+        self.employers: dict[str, int] = {}
+        self.now = timezone.now()
+        self.big = _rebuild_indexes(expected_rows)
+        self.indexes = indexes_rebuilt("members_worker", keep_unique=True) if self.big else None
+        if self.indexes is not None:
+            self.indexes.__enter__()
+
+    def load(self, checked) -> None:
+        new = [c for c in checked if not c.existing]
+        old = [c.record for c in checked if c.existing] if self.existing == "update" else []
+        self._employer_ids({c.record[14] for c in new} | {r[14] for r in old})
+        employers = self.employers
+        if connection.vendor == "postgresql":  # lines formatted by the worker processes
+            text = "".join(f"{c.line}{employers.get(c.record[14], NULL)}\n" for c in new)
+            copy_text("members_worker", DIRECT_COLUMNS, text)
+        else:
+            rows = [
+                (*r[1:14], r[15], r[16], r[17], "", self.now, self.now, employers.get(r[14]))
+                for r in (c.record for c in new)
+            ]
+            copy_rows("members_worker", DIRECT_COLUMNS, rows)
+        self.created += len(new)
+        if old:
+            self.stage_updates(old)
+
+    def stage_updates(self, records) -> None:
+        copy_rows(
+            WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(self.job.pk, *r) for r in records]
+        )
+        self.to_update += len(records)
+
+    def _employer_ids(self, names: set[str]) -> None:
+        missing = {n for n in names if n and n not in self.employers}
+        if not missing:
+            return
+        employers_ensure(names=missing)
+        found = Employer.objects.filter(name__in=missing).order_by("-pk")
+        self.employers.update(found.values_list("name", "pk"))  # the oldest pk wins
+
+    def finish(self) -> dict[str, int]:
+        with _timed(self.job, "update"):
+            updated = _update_existing(self.job) if self.to_update else 0
+            WorkerImportRow.objects.filter(job_id=self.job.pk).delete()
+        if self.indexes is not None:
+            with _timed(self.job, "index rebuild"):
+                self.indexes.__exit__(None, None, None)
+            with _timed(self.job, "analyze"), connection.cursor() as cursor:
+                cursor.execute("ANALYZE members_worker")
+        return {"created": self.created, "updated": updated}
+
+
+@contextmanager
+def _timed(job, step: str):
+    """Log how long each step of a commit takes (where a big import spends its time)."""
+    started = time.monotonic()
+    yield
+    logger.info("import %s: %s took %.1f s", job.pk, step, time.monotonic() - started)
 
 
 def _rebuild_indexes(new_rows: int) -> bool:

@@ -3,6 +3,7 @@ table's indexes once after a big insert instead of row by row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -26,8 +27,45 @@ def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None
             )
 
 
+# PostgreSQL's COPY text format: tab-separated, \N for NULL, backslash escapes.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def copy_value(value) -> str:
+    """One value as COPY's text format writes it (worker processes build whole lines, so
+    the process holding the connection only joins them)."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str or isinstance(value, str):  # choices are str subclasses
+        value = str(value)
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+    if kind is bytes:
+        return "\\\\x" + value.hex()
+    if kind is bool:
+        return "t" if value else "f"
+    if kind in (int, float):
+        return str(value)
+    return value.isoformat()  # date, datetime
+
+
+def copy_line(values) -> str:
+    return "\t".join(map(copy_value, values))
+
+
+def copy_text(table: str, columns: Sequence[str], text: str) -> None:
+    """Lines already in COPY text format (PostgreSQL only)."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        ) as copy:
+            copy.write(text)
+
+
 @contextmanager
-def indexes_rebuilt(table: str) -> Iterator[None]:
+def indexes_rebuilt(table: str, *, keep_unique: bool = False) -> Iterator[None]:
     """Drop the table's secondary indexes and unique constraints, run the block, then build
     them again, all in the caller's transaction (PostgreSQL only).
 
@@ -35,6 +73,7 @@ def indexes_rebuilt(table: str) -> Iterator[None]:
     rows into ten indexes one by one; the price is an exclusive lock on the table while the
     block runs. A unique constraint comes back by building its index, which fails on a
     duplicate and so rolls the whole transaction back: the database still enforces it.
+    ``keep_unique`` leaves unique constraints in place (the block looks rows up by them).
     """
     assert connection.in_atomic_block, "indexes_rebuilt must run inside a transaction"
     with connection.cursor() as cursor:
@@ -43,11 +82,12 @@ def indexes_rebuilt(table: str) -> Iterator[None]:
             "WHERE conrelid = %s::regclass AND contype = 'u'",
             [table],
         )
-        constraints = cursor.fetchall()
+        constraints = [] if keep_unique else cursor.fetchall()
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
             "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
+            "AND c.contype IN ('p', 'u', 'x'))",
             [table],
         )
         indexes = cursor.fetchall()

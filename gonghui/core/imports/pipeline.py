@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -90,9 +91,20 @@ def validate_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
     return job
 
 
-def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
-    scope = job_scope(job)
+@dataclass
+class OpenedSheet:
+    headers: list
+    header_number: int
+    index: dict[str, int]
+    rows: Iterator[tuple[int, list]]
+    total: int  # data rows, roughly (blank rows included)
+
+
+def open_job_sheet(job: ImportJob, spec: ImportSpec) -> OpenedSheet:
+    """Read the uploaded sheet, find its header row and our columns in it."""
+    started = time.monotonic()
     sheet = open_sheet(Path(job.stored_file), job.file_name)
+    logger.info("import %s: read the sheet in %.1f s", job.pk, time.monotonic() - started)
     rows = iter(sheet.rows)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
     found = find_header_row(head, spec.columns, job.mapping)
@@ -108,22 +120,45 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
             % {"columns": "、".join(missing or [str(spec.columns[0].label)])}
         )
     data = _data_rows(head[header_number:], rows)
-    total = max(sheet.total - header_number, 0)
-    _save(job, state=ImportState.VALIDATING, progress_done=0, progress_total=total, message="")
+    return OpenedSheet(headers, header_number, index, data, max(sheet.total - header_number, 0))
+
+
+class ProgressSaver:
+    """Progress written to the job at most twice a second, and to the CLI's callback."""
+
+    def __init__(self, job: ImportJob, opened: OpenedSheet, progress: Progress) -> None:
+        self.job, self.opened, self.progress, self.last = job, opened, progress, 0.0
+
+    def chunk_done(self, chunk: list) -> None:
+        total = self.opened.total
+        done = min(max(chunk[-1][0] - self.opened.header_number, 0), total)
+        if time.monotonic() - self.last > PROGRESS_EVERY_S or done == total:
+            _save(self.job, progress_done=done)
+            self.last = time.monotonic()
+        self.progress("check", done, total)
+
+
+def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
+    scope = job_scope(job)
+    started = time.monotonic()
+    opened = open_job_sheet(job, spec)
+    _save(
+        job, state=ImportState.VALIDATING, progress_done=0, progress_total=opened.total, message=""
+    )
     spec.discard(job)  # a re-check starts from nothing
     context = spec.prepare(job, scope)
-    tally = _Tally(spec)
-    last_saved = 0.0
-    for chunk, (results, existing) in _processed_chunks(spec, context, job.pk, data, index, total):
+    tally = Tally(spec)
+    saver = ProgressSaver(job, opened, progress)
+    chunks = processed_chunks(spec, context, job.pk, opened.rows, opened.index, opened.total)
+    for chunk, (results, existing) in chunks:
         tally.add(chunk, results, existing)
-        done = min(max(chunk[-1][0] - header_number, 0), total)
-        if time.monotonic() - last_saved > PROGRESS_EVERY_S or done == total:
-            _save(job, progress_done=done)
-            last_saved = time.monotonic()
-        progress("check", done, total)
+        saver.chunk_done(chunk)
     if tally.unstage:
         spec.unstage(job.pk, tally.unstage)
-    _finish_validation(job, headers, tally)
+    finish_validation(job, opened.headers, tally)
+    logger.info(
+        "import %s: checked %s rows in %.1f s", job.pk, tally.rows, time.monotonic() - started
+    )
 
 
 def _data_rows(head: list, rest: Iterator) -> Iterator[tuple[int, list]]:
@@ -143,7 +178,7 @@ def process_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> tuple
     return [(c.row, c.key, c.issues) for c in checked], existing
 
 
-class _Tally:
+class Tally:
     """Counts, duplicate keys and rejected rows as the chunks come back, in row order."""
 
     def __init__(self, spec: ImportSpec) -> None:
@@ -183,7 +218,7 @@ class _Tally:
                 self.rejected_cells.append((row, cells_by_row[row], reasons))
 
 
-def _finish_validation(job: ImportJob, headers: list, tally: _Tally) -> None:
+def finish_validation(job: ImportJob, headers: list, tally: Tally, **extra) -> None:
     ImportIssue.objects.filter(job=job).delete()
     ImportIssue.objects.bulk_create(
         (
@@ -204,7 +239,8 @@ def _finish_validation(job: ImportJob, headers: list, tally: _Tally) -> None:
         "updated": 0,
         "skipped": 0,
     }
-    _save(job, state=ImportState.VALIDATED, counts=counts, progress_done=job.progress_total)
+    fields = {"state": ImportState.VALIDATED, "progress_done": job.progress_total, **extra}
+    _save(job, counts={**counts, **fields.pop("counts", {})}, **fields)
 
 
 def _non_empty(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
@@ -218,57 +254,81 @@ def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]
         yield chunk
 
 
-def _processed_chunks(spec, context, job_id, rows, index, total):
-    """(chunk, result of process_chunk) in file order: in this process for small files, in
-    a pool of worker processes (one per core) for big ones."""
-    workers = min(os.cpu_count() or 1, settings.IMPORT_MAX_WORKERS)
-    parallel = (
-        total >= settings.IMPORT_PARALLEL_MIN_ROWS
-        and workers > 1
-        and not connection.in_atomic_block
-        # an in-memory SQLite database (the test run) does not exist in other processes
-        and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-    )
-    if not parallel:
-        for chunk in _chunks(rows):
-            yield chunk, process_chunk(spec, context, job_id, chunk, index)
-        return
-    connections.close_all()  # forked workers must open connections of their own
-    # Objects alive now are shared with the workers: frozen, the collector neither walks
-    # them on every collection nor copies their pages by touching them.
-    gc.freeze()
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("fork"),
-        initializer=_init_worker,
-        initargs=(spec, context, job_id, index),
-    )
-    try:
+class ChunkRunner:
+    """Runs ``work`` (by default process_chunk) on each chunk of rows, in file order: in this
+    process for small files, in a pool of worker processes (one per core) for big ones.
+
+    The pool is forked on entering, before the caller opens any transaction: a worker
+    forked while this process holds a database connection could disturb it on exit."""
+
+    def __init__(self, spec, context, job_id, index, total, work=None) -> None:
+        self.work = work or process_chunk
+        self.args = (spec, context, job_id)
+        self.index = index
+        self.workers = min(os.cpu_count() or 1, settings.IMPORT_MAX_WORKERS)
+        self.parallel = (
+            total >= settings.IMPORT_PARALLEL_MIN_ROWS
+            and self.workers > 1
+            and not connection.in_atomic_block
+            # an in-memory SQLite database (the test run) does not exist in other processes
+            and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        )
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ChunkRunner:
+        if not self.parallel:
+            return self
+        connections.close_all()  # forked workers must open connections of their own
+        # Objects alive now are shared with the workers: frozen, the collector neither
+        # walks them on every collection nor copies their pages by touching them.
+        gc.freeze()
+        self.pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=get_context("fork"),
+            initializer=_init_worker,
+            initargs=(self.work, *self.args, self.index),
+        )
+        # the first task starts every worker (with fork, all at once): do it now
+        self.pool.submit(int).result()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
+
+    def run(self, rows):
+        if self.pool is None:
+            for chunk in _chunks(rows):
+                yield chunk, self.work(*self.args, chunk, self.index)
+            return
         pending: deque = deque()
         for chunk in _chunks(rows):
-            pending.append((chunk, pool.submit(_process_in_worker, chunk)))
-            if len(pending) > workers * 2:
+            pending.append((chunk, self.pool.submit(_process_in_worker, chunk)))
+            if len(pending) > self.workers * 2:
                 chunk, future = pending.popleft()
                 yield chunk, future.result()
         while pending:
             chunk, future = pending.popleft()
             yield chunk, future.result()
-    finally:
-        pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
+
+
+def processed_chunks(spec, context, job_id, rows, index, total, work=None):
+    with ChunkRunner(spec, context, job_id, index, total, work) as runner:
+        yield from runner.run(rows)
 
 
 _worker_state: tuple | None = None
 
 
-def _init_worker(spec, context, job_id, index) -> None:
+def _init_worker(work, spec, context, job_id, index) -> None:
     global _worker_state
-    _worker_state = (spec, context, job_id, index)
+    _worker_state = (work, spec, context, job_id, index)
 
 
 def _process_in_worker(chunk):
-    spec, context, job_id, index = _worker_state
-    return process_chunk(spec, context, job_id, chunk, index)
+    work, spec, context, job_id, index = _worker_state
+    return work(spec, context, job_id, chunk, index)
 
 
 # Commit
@@ -305,8 +365,10 @@ def commit_job(job_id: int, progress: Progress = _quiet) -> ImportJob:
     except IntegrityError as exc:
         # another import registered some of the same people between our check and commit:
         # the unique index refused them, and with them this whole commit
-        message = _("Some of these people were registered by another import meanwhile; "
-                    "nothing was imported. Commit again to update or skip them.")  # fmt: skip
+        message = _(
+            "Some of these people were registered by another import meanwhile; "
+            "nothing was imported. Commit again to update or skip them."
+        )
         _save(job, state=ImportState.VALIDATED, message=message)
         raise ConflictError(message) from exc
     except Exception:

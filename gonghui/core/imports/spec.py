@@ -21,6 +21,8 @@ class Checked:
     record: tuple | None = None
     issues: list[tuple[str, str]] = field(default_factory=list)  # (column label, reason)
     key: str | None = None  # duplicates of this key within one file are rejected
+    existing: bool = False  # the register already holds this record (set by the register check)
+    line: str | None = None  # the record as a COPY text line, for direct loads (core/imports/db)
 
 
 class ImportSpec:
@@ -62,6 +64,16 @@ class ImportSpec:
 
     def discard(self, job) -> None:
         raise NotImplementedError
+
+    def prepare_direct(self, context: Any) -> Any:
+        """The context for a direct load (e.g. asking check_rows for COPY lines)."""
+        return context
+
+    def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
+        """An object with ``load(checked)`` and ``finish() -> {"created", "updated"}`` that
+        writes checked rows straight into the register inside the caller's transaction
+        (``import_<kind> --commit``: one pass, no staging), or None if the kind has none."""
+        return None
 
     def template_headers(self) -> list[str]:
         return [str(column.label) for column in self.columns]

@@ -1,6 +1,8 @@
 """Rebuilding a table's indexes around a big insert keeps every index and still enforces
 uniqueness (PostgreSQL)."""
 
+from datetime import UTC
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -73,3 +75,31 @@ def test_a_big_import_builds_the_indexes_afterwards(world, settings, tmp_path):
     from gonghui.members.selectors import worker_list
 
     assert [w.name for w in worker_list(world.scope("longtan_officer"), q="zs")] == ["张三"]
+
+
+def test_copy_lines_load_exactly_what_was_formatted(db):
+    """The hand-made COPY text format round-trips awkward values through PostgreSQL."""
+    from datetime import date, datetime
+
+    from gonghui.core.imports.db import copy_line, copy_text
+
+    values = (
+        "a\tb\\c\nd\re",
+        "张三\t",
+        b"\x00\x01\\\xff",
+        None,
+        date(2020, 1, 2),
+        datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        42,
+        True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE copy_probe (t text, u text, b bytea, n text, d date, "
+            "ts timestamptz, i int, f boolean)"
+        )
+    copy_text("copy_probe", ["t", "u", "b", "n", "d", "ts", "i", "f"], copy_line(values) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM copy_probe")
+        row = cursor.fetchone()
+    assert (row[0], row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7]) == values

@@ -67,8 +67,11 @@ def otp_request(*, phone: str, purpose: str = "sign_in", ip: str | None = None) 
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
-    send_sms(number, _("[Union] Your code is %(code)s, valid for %(m)s minutes. Do not share "
-                       "it with anyone.") % {"code": code, "m": minutes})  # fmt: skip
+    send_sms(
+        number,
+        _("[Union] Your code is %(code)s, valid for %(m)s minutes. Do not share it with anyone.")
+        % {"code": code, "m": minutes},
+    )
 
 
 def otp_verify(*, phone: str, code: str, purpose: str = "sign_in") -> str:
@@ -82,8 +85,10 @@ def otp_verify(*, phone: str, code: str, purpose: str = "sign_in") -> str:
         phone_index=index, purpose=purpose, used_at=None, expires_at__gt=now
     ).order_by("-created_at")
     candidate = live.first()
-    wrong = ApplicationError(_("The code is wrong or has expired."), fields={"code": [
-        _("The code is wrong or has expired.")]})  # fmt: skip
+    wrong = ApplicationError(
+        _("The code is wrong or has expired."),
+        fields={"code": [_("The code is wrong or has expired.")]},
+    )
     if candidate is None:
         raise wrong
     counted = OneTimeCode.objects.filter(pk=candidate.pk, attempts__lt=MAX_ATTEMPTS).update(

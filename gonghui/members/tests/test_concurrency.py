@@ -21,9 +21,14 @@ PARALLEL = 8
 def _checked_job(world, tmp_path, rows, name):
     path = write_xlsx(tmp_path / name, [["姓名", "身份证号码"], *rows])
     with path.open("rb") as handle:
-        job = import_start(scope=world.scope("longtan_officer"), kind="workers",
-                           org=world.org("bj-dc-lt"), upload=handle, file_name=name,
-                           enqueue=False)  # fmt: skip
+        job = import_start(
+            scope=world.scope("longtan_officer"),
+            kind="workers",
+            org=world.org("bj-dc-lt"),
+            upload=handle,
+            file_name=name,
+            enqueue=False,
+        )
     return pipeline.validate_job(job.pk)
 
 
@@ -32,8 +37,7 @@ def _commit(world, job_id):
 
     try:
         job = ImportJob.objects.get(pk=job_id)
-        import_commit(scope=world.scope("longtan_officer"), job=job, only_good=False,
-                      enqueue=False)  # fmt: skip
+        import_commit(scope=world.scope("longtan_officer"), job=job, only_good=False, enqueue=False)
         return pipeline.commit_job(job_id).counts["created"]
     except ApplicationError as exc:
         return exc.code

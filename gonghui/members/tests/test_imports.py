@@ -3,6 +3,7 @@ lists, the scope rule, dry run then commit, update or skip, all-or-nothing."""
 
 from dataclasses import dataclass
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -309,3 +310,104 @@ def test_the_cli_refuses_all_or_nothing_with_bad_rows(world, tmp_path):
     with pytest.raises(CommandError, match="有 1 行有错误"):
         call_command("import_workers", str(path), org="bj-dc-lt", commit=True)
     assert not Worker.objects.exists()
+
+
+def test_a_one_pass_commit_updates_or_skips_people_already_registered(world, tmp_path):
+    # given: 张三 already registered; the file has him with a new phone, and 李四
+    worker_create(
+        scope=world.scope("longtan_officer"),
+        org=world.org("bj-dc-lt"),
+        name="张三",
+        id_number=ZHANG,
+        phone="13812345678",
+    )
+    path = write_xlsx(tmp_path / "w.xlsx", [HEADER, ["张三", ZHANG, "13999999999"], ["李四", LI]])
+    # when: checked and committed in one go, skipping, then updating
+    call_command(
+        "import_workers",
+        str(path),
+        org="bj-dc-lt",
+        commit=True,
+        existing="skip",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert Worker.objects.get(name="张三").phone_masked == "138****5678"
+    call_command(
+        "import_workers",
+        str(path),
+        org="bj-dc-lt",
+        commit=True,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    # then
+    assert Worker.objects.get(name="张三").phone_masked == "139****9999"
+    assert Worker.objects.count() == 2
+
+
+def test_a_one_pass_commit_refuses_people_registered_outside_the_subtree(world, tmp_path):
+    worker_create(
+        scope=world.scope("xinjiekou_officer"),
+        org=world.org("bj-xc-xjk"),
+        name="张三",
+        id_number=ZHANG,
+    )
+    path = write_xlsx(tmp_path / "w.xlsx", [HEADER, ["张三", ZHANG], ["李四", LI]])
+    call_command(
+        "import_workers",
+        str(path),
+        org="bj-dc-lt",
+        commit=True,
+        only_good=True,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert Worker.objects.get(name="张三").org.code == "bj-xc-xjk"
+    assert Worker.objects.get(name="李四").org.code == "bj-dc-lt"
+    assert "管理范围以外" in ImportIssue.objects.get().reason
+
+
+def test_the_one_pass_and_the_two_step_import_register_the_same(world, tmp_path, importer):
+    rows = [
+        HEADER,
+        [" 张三 ", ZHANG, "+86 138-1234-5678", "美团", "", "外卖骑手", "男", date(2020, 1, 2)],
+        ["李四", LI.lower(), "", "顺丰速运", "龙潭街道双玉社区工会", "快递员", "", ""],
+        ["王五", WANG, "13900002222", "", "", "", "", "2021/3/4"],
+    ]
+
+    def register():
+        return sorted(
+            Worker.objects.values_list(
+                "name",
+                "name_pinyin",
+                "name_initials",
+                "gender",
+                "birth_date",
+                "id_number_index",
+                "id_number_masked",
+                "phone_index",
+                "phone_masked",
+                "phone_tail",
+                "employer__name",
+                "employment_form",
+                "membership_status",
+                "joined_on",
+                "org__code",
+                "left_reason",
+            )
+        )
+
+    importer.commit(importer.check(rows))
+    two_step = register()
+    Worker.objects.all().delete()
+    path = write_xlsx(tmp_path / "again.xlsx", rows)
+    call_command(
+        "import_workers",
+        str(path),
+        org="bj-dc-lt",
+        commit=True,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert register() == two_step and len(two_step) == 3

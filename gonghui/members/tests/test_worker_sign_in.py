@@ -79,8 +79,9 @@ def _sign_in(client: Client, phone: str = PHONE, next_url: str = "/h5/me/"):
 
 
 def test_a_registered_worker_signs_in_and_sees_their_card(world):
-    worker_create(scope=world.scope("longtan_officer"), org=world.org("bj-dc-lt"), name="张三",
-                  phone=PHONE)  # fmt: skip
+    worker_create(
+        scope=world.scope("longtan_officer"), org=world.org("bj-dc-lt"), name="张三", phone=PHONE
+    )
     client = Client()
     assert client.get("/h5/me/").url.startswith("/h5/sign-in/?next=")
     response = _sign_in(client)
@@ -103,8 +104,9 @@ def test_sign_in_never_redirects_off_site(db):
 
 
 def test_the_personal_qr_code_expires(world, monkeypatch):
-    worker = worker_create(scope=world.scope("longtan_officer"), org=world.org("bj-dc-lt"),
-                           name="张三")  # fmt: skip
+    worker = worker_create(
+        scope=world.scope("longtan_officer"), org=world.org("bj-dc-lt"), name="张三"
+    )
     token = worker_qr_token(worker)
     assert worker_id_from_qr(token) == worker.pk
     assert worker_id_from_qr(token + "x") is None

@@ -1,0 +1,389 @@
+"""Handing out (发放): find the person, hand out once, void with a reason.
+
+"Once" is the database's to decide: each Distribution carries a limit key (its campaign, or
+the limit group spanning several campaigns) and a partial unique index on (worker, limit
+key) among rows not voided refuses a second one, at whichever site and however many scans
+arrive at once. Every scan carries a request id made by the phone; it is unique too, so a
+scan retried after a timeout gets the first answer back instead of a second kit.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.care.models import (
+    CampaignSite,
+    CampaignStatus,
+    Distribution,
+    MovementKind,
+    RuleKind,
+    RuleTotal,
+    SpendingRule,
+)
+from gonghui.care.services.campaigns import RuleBroken, per_person, rules_for, yuan
+from gonghui.care.services.stock import Change, _text, apply_changes
+from gonghui.core.audit import audit_record
+from gonghui.core.crypto import blind_index
+from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError
+from gonghui.core.identity import (
+    IdentityError,
+    normalise_id_number,
+    normalise_phone,
+    normalise_text,
+    parse_id_number,
+)
+from gonghui.core.permissions import Perm
+from gonghui.core.scope import Scope
+from gonghui.members.identity import worker_id_from_qr
+from gonghui.members.models import EmploymentForm, Worker
+from gonghui.members.services import worker_create
+from gonghui.members.services.identity import worker_for_phone_index
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+ID_LIKE = re.compile(r"^\d{15,17}[\dX]$")
+
+
+@dataclass(frozen=True)
+class HandOut:
+    distribution: Distribution
+    created: bool  # False: a retried scan, answered with the first result
+
+
+class AlreadyReceived(ConflictError):
+    """The person already received under this campaign (or its limit group)."""
+
+    def __init__(self, earlier: Distribution) -> None:
+        when = timezone.localtime(earlier.handed_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            _(
+                "%(name)s already received “%(campaign)s” on %(when)s at %(site)s (%(org)s); "
+                "one per person."
+            )
+            % {
+                "name": earlier.worker.name,
+                "campaign": earlier.campaign.name,
+                "when": when,
+                "site": earlier.site.name,
+                "org": earlier.org.name,
+            },
+            fields={"worker": [_("Already received.")]},
+        )
+        self.code = "already_received"
+        self.earlier = earlier
+
+
+def china_now(at: datetime | None = None) -> datetime:
+    return (at or timezone.now()).astimezone(CHINA_TZ)
+
+
+def can_hand_out(scope: Scope, campaign_site: CampaignSite) -> bool:
+    """The campaign union's officers anywhere; the site's listed staff at their site."""
+    if scope.can(Perm.EDIT, campaign_site.campaign.org):
+        return True
+    return (
+        scope.can(Perm.EDIT, campaign_site.site.org)
+        and campaign_site.staff.filter(pk=getattr(scope.user, "pk", None)).exists()
+    )
+
+
+def find_recipient(code: str) -> Worker | None:
+    """The worker behind what was scanned or typed: the personal QR code of /h5/me/, a
+    resident ID number or a mobile number (through their blind indexes). The whole register
+    is searched: a courier registered in one street collects in another. A malformed ID or
+    phone raises with the reason."""
+    text = normalise_text(code)
+    if not text:
+        raise ApplicationError(
+            _("Scan the code, or type an ID or phone number."), fields={"code": [_("Required.")]}
+        )
+    worker_id = worker_id_from_qr(text) if ":" in text else None
+    if worker_id is not None:
+        return Worker.objects.select_related("org", "employer").filter(pk=worker_id).first()
+    number = normalise_id_number(text)
+    if ID_LIKE.match(number):
+        try:
+            parse_id_number(number, today=timezone.localdate())
+        except IdentityError as exc:
+            raise ApplicationError(str(exc.reason), fields={"code": [str(exc.reason)]}) from None
+        index = blind_index("id_number", number)
+        return (
+            Worker.objects.select_related("org", "employer").filter(id_number_index=index).first()
+        )
+    phone = normalise_phone(text)
+    if phone.isdigit() and len(phone) == 11 and phone.startswith("1"):
+        return worker_for_phone_index(blind_index("phone", phone))
+    message = _(
+        "Not a personal QR code, resident ID number or mobile number; a QR code "
+        "older than 15 minutes must be refreshed on the worker's phone."
+    )
+    raise ApplicationError(message, fields={"code": [message]})
+
+
+def target_of(campaign, worker: Worker) -> str | None:
+    """What the person is counted as in this campaign (an employment form or a group code),
+    or None if the campaign is not for them."""
+    groups = {g.code for g in campaign.target_groups.all()}
+    if not groups and not campaign.target_forms:
+        return worker.employment_form
+    if worker.employment_form in campaign.target_forms:
+        return worker.employment_form
+    mine = sorted(groups & set(worker.groups.values_list("code", flat=True)))
+    return mine[0] if mine else None
+
+
+def _replay(request_id: uuid.UUID) -> Distribution | None:
+    return Distribution.objects.filter(request_id=request_id).first()
+
+
+def _replayed(earlier: Distribution, worker: Worker, campaign_site: CampaignSite) -> HandOut:
+    if earlier.worker_id != worker.pk or earlier.campaign_id != campaign_site.campaign_id:
+        raise ConflictError(_("This scan was already used for someone else; scan again."))
+    return HandOut(earlier, False)
+
+
+def _check_open(campaign, day) -> None:
+    if campaign.status != CampaignStatus.OPEN:
+        raise ApplicationError(
+            _("The campaign “%(name)s” is not open for hand-outs.") % {"name": campaign.name},
+            code="campaign_closed",
+        )
+    if not campaign.starts_on <= day <= campaign.ends_on:
+        raise ApplicationError(
+            _("The campaign runs from %(start)s to %(end)s.")
+            % {"start": campaign.starts_on, "end": campaign.ends_on},
+            code="campaign_closed",
+        )
+
+
+def _charge(rules: list[SpendingRule], distribution: Distribution, year: int) -> None:
+    """Add the hand-out's value to the person's yearly total under each cap, by conditional
+    update: with the total's row locked, two hand-outs cannot both squeeze under the cap."""
+    value = distribution.value_fen
+    for rule in rules:
+        rows = RuleTotal.objects.filter(rule=rule, worker_id=distribution.worker_id, year=year)
+        if rows.filter(value_fen__lte=rule.amount_fen - value).update(
+            value_fen=F("value_fen") + value
+        ):
+            continue
+        if not rows.exists():
+            RuleTotal.objects.bulk_create(
+                [
+                    RuleTotal(
+                        rule=rule,
+                        worker_id=distribution.worker_id,
+                        year=year,
+                        value_fen=_received(rule, distribution, year),
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            if rows.filter(value_fen__lte=rule.amount_fen - value).update(
+                value_fen=F("value_fen") + value
+            ):
+                continue
+        had = rows.values_list("value_fen", flat=True).first() or 0
+        raise RuleBroken(
+            rule,
+            _(
+                "%(name)s has received ¥%(had)s this year; ¥%(value)s more "
+                "would pass the cap of ¥%(cap)s per person."
+            )
+            % {
+                "name": distribution.worker.name,
+                "had": yuan(had),
+                "value": yuan(value),
+                "cap": yuan(rule.amount_fen),
+            },
+        )
+
+
+def _received(rule: SpendingRule, distribution: Distribution, year: int) -> int:
+    """The person's hand-outs this year under the rule's subtree before its total was kept
+    (a rule set mid-year counts what came before it)."""
+    earlier = Distribution.objects.filter(
+        worker_id=distribution.worker_id,
+        voided_at=None,
+        handed_at__year=year,
+        campaign__org__path__startswith=rule.org.path,
+    ).exclude(pk=distribution.pk)
+    return earlier.aggregate(v=Sum("value_fen"))["v"] or 0
+
+
+def distribution_hand_out(
+    *,
+    scope: Scope,
+    campaign_site: CampaignSite,
+    worker: Worker,
+    request_id: uuid.UUID,
+    at: datetime | None = None,
+) -> HandOut:
+    """Hand the campaign's kit (or loose items) to ``worker`` at the site, once.
+
+    Refused, with nothing changed, when the person already received (AlreadyReceived names
+    when and where), is not among the campaign's targets, would pass a spending rule
+    (RuleBroken names the rule), or the site's stock is short. A request id seen before
+    returns the first result (``created=False``)."""
+    campaign = campaign_site.campaign
+    if not can_hand_out(scope, campaign_site):
+        raise ForbiddenError(_("You are not staff of this site."))
+    earlier = _replay(request_id)
+    if earlier is not None:
+        return _replayed(earlier, worker, campaign_site)
+    now = china_now(at)
+    _check_open(campaign, now.date())
+    target = target_of(campaign, worker)
+    if target is None:
+        raise ApplicationError(
+            _("%(name)s is not among those this campaign is for.") % {"name": worker.name},
+            code="not_a_target",
+        )
+    parts = per_person(campaign)
+    caps = [r for r in rules_for(campaign.org) if r.kind == RuleKind.YEARLY_CAP]
+    try:
+        with transaction.atomic():
+            # The unique row first: parallel scans of one person queue here, before any stock.
+            distribution = Distribution.objects.create(
+                org_id=campaign_site.site.org_id,
+                campaign=campaign,
+                site=campaign_site.site,
+                worker=worker,
+                limit_key=campaign.limit_key,
+                request_id=request_id,
+                target=target,
+                value_fen=sum(i.unit_value_fen * n for i, n in parts),
+                day=now.date(),
+                handed_at=now,
+                handed_by=_actor(scope),
+            )
+            _charge(caps, distribution, now.year)
+            apply_changes(
+                [Change(campaign_site.site, item, -n) for item, n in parts],
+                kind_of=lambda c: MovementKind.HAND_OUT,
+                by=_actor(scope),
+                distribution=distribution,
+                at=now,
+            )
+            audit_record(
+                action="care.hand_out",
+                scope=scope,
+                org=campaign_site.site.org,
+                target=distribution,
+                extra={
+                    "campaign": campaign.name,
+                    "site": campaign_site.site.name,
+                    "worker": worker.pk,
+                    "target": target,
+                },
+            )
+    except IntegrityError:
+        earlier = _replay(request_id)
+        if earlier is not None:
+            return _replayed(earlier, worker, campaign_site)
+        earlier = (
+            Distribution.objects.filter(worker=worker, limit_key=campaign.limit_key, voided_at=None)
+            .select_related("worker", "campaign", "site", "org")
+            .first()
+        )
+        if earlier is not None:
+            raise AlreadyReceived(earlier) from None
+        raise
+    return HandOut(distribution, True)
+
+
+def _actor(scope: Scope):
+    return scope.user if getattr(scope.user, "pk", None) else None
+
+
+def distribution_register_and_hand_out(
+    *,
+    scope: Scope,
+    campaign_site: CampaignSite,
+    request_id: uuid.UUID,
+    name: str,
+    phone: str,
+    employer_name: str = "",
+    group: str = "",
+    employment_form: str = EmploymentForm.EMPLOYEE,
+    id_number: str = "",
+    at: datetime | None = None,
+) -> HandOut:
+    """Register on the spot someone not in any register, into the site's union, and hand
+    out to them, all or nothing. A retried request returns the first result; a phone or ID
+    already in a register hands out to that worker instead of a duplicate."""
+    earlier = _replay(request_id)
+    if earlier is not None:
+        return HandOut(earlier, False)
+    if not can_hand_out(scope, campaign_site):
+        raise ForbiddenError(_("You are not staff of this site."))
+    with transaction.atomic():
+        known = None
+        for code in (id_number, phone):
+            if normalise_text(code):
+                try:
+                    known = find_recipient(code)
+                except ApplicationError:
+                    known = None  # worker_create reports the bad value with its field
+            if known is not None:
+                break
+        worker = known or worker_create(
+            scope=scope,
+            org=campaign_site.site.org,
+            name=name,
+            phone=phone,
+            id_number=id_number,
+            employer_name=employer_name,
+            employment_form=employment_form,
+            groups=[group] if group else [],
+        )
+        return distribution_hand_out(
+            scope=scope, campaign_site=campaign_site, worker=worker, request_id=request_id, at=at
+        )
+
+
+def distribution_void(*, scope: Scope, distribution: Distribution, reason: str) -> Distribution:
+    """Undo a hand-out with the reason: the kit goes back into the site's stock, the
+    person's yearly totals go down, and the person may receive again."""
+    scope.require(Perm.EDIT, distribution.org)
+    reason = _text(reason, "reason", 200)
+    with transaction.atomic():
+        row = (
+            Distribution.objects.select_for_update(of=("self",))
+            .select_related("campaign", "site", "org", "worker")
+            .get(pk=distribution.pk)
+        )
+        if row.voided_at is not None:
+            raise ConflictError(_("This hand-out was already voided."))
+        row.voided_at, row.void_reason, row.voided_by = timezone.now(), reason, _actor(scope)
+        row.save(update_fields=["voided_at", "void_reason", "voided_by"])
+        caps = [r for r in rules_for(row.campaign.org) if r.kind == RuleKind.YEARLY_CAP]
+        year = china_now(row.handed_at).year
+        RuleTotal.objects.filter(
+            rule__in=caps, worker_id=row.worker_id, year=year, value_fen__gte=row.value_fen
+        ).update(value_fen=F("value_fen") - row.value_fen)
+        parts = per_person(row.campaign)
+        apply_changes(
+            [Change(row.site, item, n) for item, n in parts],
+            kind_of=lambda c: MovementKind.VOID,
+            by=_actor(scope),
+            distribution=row,
+            note=reason,
+        )
+        audit_record(
+            action="care.void",
+            scope=scope,
+            org=row.org,
+            target=row,
+            before={"voided": False},
+            after={"voided": True},
+            extra={"reason": reason, "campaign": row.campaign.name},
+        )
+    return row
