@@ -186,7 +186,7 @@ class PassOnIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class FigureLineOut(Schema):
+class ApplicationFigureLineOut(Schema):
     label: str
     org: str | None = Field(description="Code of the union (its subtree rolled up)")
     employment_form: EmploymentForm | None
@@ -201,6 +201,6 @@ class FigureLineOut(Schema):
 class ApplicationFiguresOut(Schema):
     org: str
     as_of: datetime
-    by_union: list[FigureLineOut]
-    by_employment_form: list[FigureLineOut]
-    total: FigureLineOut
+    by_union: list[ApplicationFigureLineOut]
+    by_employment_form: list[ApplicationFigureLineOut]
+    total: ApplicationFigureLineOut
