@@ -112,7 +112,7 @@ def _joined(rng: random.Random) -> date | None:
 def load(*, progress=print) -> str:
     from gonghui.members.demo_join import load_applications
 
-    return f"{_load_workers(progress=progress)}; {load_applications(progress=progress)}"
+    return f"{_load_workers(progress=progress)}\n{load_applications(progress=progress)}"
 
 
 @transaction.atomic
