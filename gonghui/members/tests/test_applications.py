@@ -247,3 +247,41 @@ def test_only_the_handling_subtree_with_edit_rights_decides(world):
         with pytest.raises(ForbiddenError):
             application_accept(scope=world.scope(user), application=app)
     application_accept(scope=world.scope("city_admin"), application=app)  # a federation above
+
+
+def test_a_person_registered_as_a_member_meanwhile_is_not_accepted_twice(world):
+    # given: an application, then the person is imported as a member of another union
+    app = apply(world)
+    add_worker(world, "bj-dc-lt", "王小明", id_number=WANG_ID,
+               joined_on=timezone.localdate())  # fmt: skip
+    # when / then: accepting is refused, and nothing of it is left half-done
+    with pytest.raises(ConflictError) as error:
+        application_accept(scope=world.scope("xinjiekou_officer"), application=app)
+    assert "龙潭街道总工会" in error.value.message
+    app.refresh_from_db()
+    assert app.is_pending and app.worker is None
+    assert Worker.objects.get().org.code == "bj-dc-lt"
+    assert not ApplicationEvent.objects.filter(kind="accepted").exists()
+
+
+def test_pass_on_to_an_archived_union_is_refused(world):
+    from gonghui.orgs.models import Org
+
+    app = apply(world)
+    Org.objects.filter(code="bj-xc-xjk-kd").update(status="archived")
+    with pytest.raises(ApplicationError) as error:
+        application_pass_on(scope=world.scope("xinjiekou_officer"), application=app,
+                            to_org=world.org("bj-xc-xjk-kd"), reason="联合工会办理")  # fmt: skip
+    assert "to_org" in error.value.fields
+
+
+def test_only_an_id_or_phone_can_be_revealed(world):
+    from gonghui.members.services import application_reveal
+
+    app = apply(world)
+    scope = world.scope("xinjiekou_admin")
+    with pytest.raises(ApplicationError):
+        application_reveal(scope=scope, application=app, field="name_pinyin")
+    with pytest.raises(ForbiddenError):
+        application_reveal(scope=world.scope("xinjiekou_officer"), application=app, field="phone")
+    assert application_reveal(scope=scope, application=app, field="id_number") == WANG_ID

@@ -102,3 +102,22 @@ def test_the_inbox_thresholds_agree_with_the_escalation_level(due, ahead, every)
     level = escalation_level(due, today, every)
     for k, threshold in enumerate(thresholds, start=1):
         assert (level >= k) == (due < threshold), (k, threshold)
+
+
+def test_escalation_stops_at_the_top_of_the_tree(world):
+    # given: an application handled by a district federation, months late
+    app = apply(world, place="bj-cy", submitted_at=MONDAY)
+    assert app.org.code == "bj-cy"
+    # when
+    call_command("escalate_overdue_applications", today="2026-12-31", stdout=StringIO(),
+                 stderr=StringIO())  # fmt: skip
+    # then: the city federation, then the national one, and no further
+    events = ApplicationEvent.objects.filter(kind="escalated").order_by("level")
+    assert [e.to_org.code for e in events] == ["bj", "acftu"]
+    assert application_escalation(app, date(2026, 12, 31))[1].code == "acftu"
+
+
+def test_the_command_can_hand_the_run_to_the_task_worker(world):
+    out = StringIO()
+    call_command("escalate_overdue_applications", enqueue=True, stdout=out, stderr=StringIO())
+    assert "Queued" in out.getvalue()  # tests run tasks at once (ImmediateBackend)

@@ -120,3 +120,62 @@ def test_rules_are_checked_and_kept_by_the_union_that_owns_the_places(world):
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"routing_rule.create", "routing_rule.update", "routing_rule.delete"} <= actions
+
+
+def test_aliases_are_kept_by_the_employers_union_and_are_unique(world):
+    employer = employer_with_union(world, name="北京三快科技有限公司")
+    from gonghui.core.errors import ForbiddenError
+
+    with pytest.raises(ForbiddenError):  # 龙潭 does not keep 新街口's employers
+        employer_alias_add(scope=world.scope("longtan_officer"), employer=employer, alias="美团")
+    with pytest.raises(ApplicationError) as error:
+        employer_alias_add(scope=world.scope("xinjiekou_officer"), employer=employer, alias=" ")
+    assert "alias" in error.value.fields
+    employer_alias_add(scope=world.scope("xinjiekou_officer"), employer=employer, alias="美团")
+    with pytest.raises(ConflictError):
+        employer_alias_add(scope=world.scope("xinjiekou_officer"), employer=employer, alias="美团")
+
+
+@pytest.mark.parametrize(
+    ("owner", "place", "target", "industry", "field"),
+    [
+        ("bj-xc-xjk-kd", "bj-xc-xjk-kd", "bj-xc-xjk-kd", "", "org"),  # a grassroots union
+        ("bj-xc", "bj-xc-xjk", "bj-dc-lt", "", "target"),  # outside the owner's subtree
+        ("bj-xc", "bj-xc-xjk", "bj-xc-xjk", "astrology", "industry"),
+    ],
+)
+def test_a_rule_is_refused_with_the_field_at_fault(world, owner, place, target, industry, field):
+    with pytest.raises(ApplicationError) as error:
+        routing_rule_create(scope=world.scope("city_admin"), org=world.org(owner),
+                            place=world.org(place), target=world.org(target),
+                            industry=industry)  # fmt: skip
+    assert field in error.value.fields
+
+
+def test_a_time_limit_is_a_federations_and_between_1_and_60_working_days(world):
+    from gonghui.core.errors import ForbiddenError
+    from gonghui.members.services import join_policy_set
+
+    scope = world.scope("city_admin")
+    for org, days, field in (("bj-xc-xjk", 10, "org"), ("bj-xc", 0, "decide_within_days"),
+                             ("bj-xc", 61, "decide_within_days")):  # fmt: skip
+        with pytest.raises(ApplicationError) as error:
+            join_policy_set(scope=scope, org=world.org(org), decide_within_days=days)
+        assert field in error.value.fields
+    with pytest.raises(ForbiddenError):
+        join_policy_set(scope=world.scope("xicheng_viewer"), org=world.org("bj-xc"),
+                        decide_within_days=10)  # fmt: skip
+    join_policy_set(scope=scope, org=world.org("bj-xc"), decide_within_days=10)
+    join_policy_set(scope=scope, org=world.org("bj-xc"), decide_within_days=12)
+    from gonghui.members.models import JoinPolicy
+
+    assert JoinPolicy.objects.get().decide_within_days == 12
+
+
+def test_an_archived_employer_union_is_passed_over(world):
+    from gonghui.orgs.models import Org
+
+    employer_with_union(world)
+    Org.objects.filter(code="bj-xc-xjk-kd").update(status="archived")
+    app = apply(world, employer_name="顺丰速运有限公司")
+    assert app.org.code == "bj-xc-xjk" and app.route == RouteKind.PLACE
