@@ -39,6 +39,11 @@ PAGES = [
     ("import-result", "/imports/", "longtan", "open:table a[href^='/imports/']"),
     ("h5-home", "/h5/", None, None),
     ("stations", "/stations/", "dc_admin", None),
+    ("care-campaigns", "/care/", "dc_admin", None),
+    ("care-campaign", "/care/", "dc_admin", "open:table a[href^='/care/campaigns/']"),
+    ("care-stock", "/care/stock/", "longtan", None),
+    ("care-scan", "/care/", "longtan",
+     "open:table a[href^='/care/campaigns/'] >> open:a[href*='/sites/']"),
     ("h5-stations", "/h5/stations/", None, "locate"),
     ("applications", "/workers/applications/", "xinjiekou", None),
     ("application-detail", "/workers/applications/?view=overdue", "xinjiekou",
@@ -137,8 +142,9 @@ def main() -> None:
                 elif action == "qr":
                     page.wait_for_selector("[data-testid=my-qr] svg")
                 elif action and action.startswith("open:"):
-                    page.locator(action.removeprefix("open:")).first.click()
-                    page.wait_for_load_state()
+                    for selector in action.removeprefix("open:").split(" >> open:"):
+                        page.locator(selector).first.click()
+                        page.wait_for_load_state()
                 target = OUT / f"{stem}-{size}.png"
                 page.screenshot(path=str(target))
                 print(f"wrote {target.relative_to(ROOT)}")
