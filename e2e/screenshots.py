@@ -2,10 +2,13 @@
 
     python e2e/screenshots.py [--base-url http://127.0.0.1:8000]
 
-Each main page at a desktop and a phone size, logged in as the 东城区总工会 admin.
+Each main page at a desktop and a phone size, logged in as the 东城区总工会 admin (or the
+staff member shown), or signed in on the worker pages with a demo applicant's phone: the
+texted code is read from var/sms/outbox.log, where the demo's SMS sender writes it.
 """
 
 import argparse
+import re
 import shutil
 from pathlib import Path
 
@@ -42,7 +45,19 @@ PAGES = [
     ("care-scan", "/care/", "longtan",
      "open:table a[href^='/care/campaigns/'] >> open:a[href*='/sites/']"),
     ("h5-stations", "/h5/stations/", None, "locate"),
-]
+    ("applications", "/workers/applications/", "xinjiekou", None),
+    ("application-detail", "/workers/applications/?view=overdue", "xinjiekou",
+     "open:table a[href^='/workers/applications/']"),
+    ("application-figures", "/workers/applications/figures/", "dc_admin", None),
+    ("join-rules", "/workers/applications/rules/", "xinjiekou", None),
+    ("h5-join", "/h5/join/", "worker:13900001111", None),
+    ("h5-join-status", "/h5/join/status/", "worker:13700001234", None),
+    ("h5-member-card", "/h5/me/card/", "worker:13700005678", "qr"),
+]  # fmt: skip
+OUTBOX = ROOT / "var" / "sms" / "outbox.log"
+# Cookies of each worker signed in once, reused at the other screen size: asking for a second
+# code within a minute would be refused.
+worker_cookies: dict[str, list] = {}
 # Where the phone says it is for the station finder (WGS-84, by 东四 in 东城区).
 PHONE_LOCATION = {"latitude": 39.9243, "longitude": 116.4113}
 
@@ -53,6 +68,23 @@ def log_in(page, base_url: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.locator("form.login-card button[type=submit]").click()
     page.wait_for_selector("header.topbar")
+
+
+def sign_in_worker(page, base_url: str, phone: str) -> None:
+    """The worker's H5 sign-in: the phone, then the code the demo's SMS sender logged."""
+    if phone in worker_cookies:
+        page.context.add_cookies(worker_cookies[phone])
+        return
+    page.goto(f"{base_url}/h5/sign-in/")
+    page.fill("#id_phone", phone)
+    page.get_by_test_id("send-code").click()
+    page.wait_for_selector("#id_code")
+    masked = f"{phone[:3]}****{phone[-4:]}"
+    lines = [line for line in OUTBOX.read_text(encoding="utf-8").splitlines() if masked in line]
+    page.fill("#id_code", re.search(r"\b\d{6}\b", lines[-1]).group())
+    page.get_by_test_id("verify").click()
+    page.wait_for_load_state()
+    worker_cookies[phone] = page.context.cookies()
 
 
 def expand_tree(page) -> None:
@@ -97,7 +129,9 @@ def main() -> None:
                     continue
                 if user != current_user:
                     context.clear_cookies()
-                    if user:
+                    if user and user.startswith("worker:"):
+                        sign_in_worker(page, options.base_url, user.removeprefix("worker:"))
+                    elif user:
                         log_in(page, options.base_url, user)
                     current_user = user
                 page.goto(options.base_url + path)
@@ -105,6 +139,8 @@ def main() -> None:
                     expand_tree(page)
                 elif action == "locate":
                     locate(page)
+                elif action == "qr":
+                    page.wait_for_selector("[data-testid=my-qr] svg")
                 elif action and action.startswith("open:"):
                     for selector in action.removeprefix("open:").split(" >> open:"):
                         page.locator(selector).first.click()

@@ -6,6 +6,7 @@ from gonghui.accounts.api import router as auth_router
 from gonghui.care.api import router as care_router
 from gonghui.core.api import ConsoleSessionAuth, TokenAuth, install_error_handlers
 from gonghui.members.api import router as workers_router
+from gonghui.members.api_join import router as applications_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
 
@@ -24,4 +25,5 @@ api.add_router("/auth/", auth_router)
 api.add_router("/orgs/", orgs_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/workers/", workers_router)
+api.add_router("/membership-applications/", applications_router)
 api.add_router("/care/", care_router)

@@ -206,6 +206,12 @@ OTP_MAX_PER_HOUR = envint("OTP_MAX_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = envint("OTP_MAX_PER_IP_PER_HOUR", 30)
 # A worker's H5 sign-in lasts this long (their own phone, so longer than a staff session).
 WORKER_SESSION_DAYS = envint("WORKER_SESSION_DAYS", 30)
+# Joining the union online: an application is decided within this many working days unless
+# a federation sets its own limit; an overdue one goes up one more level every
+# JOIN_ESCALATE_EVERY_DAYS working days; one phone may have this many applications open.
+JOIN_DECIDE_WITHIN_DAYS = envint("JOIN_DECIDE_WITHIN_DAYS", 15)
+JOIN_ESCALATE_EVERY_DAYS = envint("JOIN_ESCALATE_EVERY_DAYS", 5)
+JOIN_MAX_OPEN_PER_PHONE = envint("JOIN_MAX_OPEN_PER_PHONE", 3)
 
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without them.

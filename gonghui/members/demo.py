@@ -109,8 +109,14 @@ def _joined(rng: random.Random) -> date | None:
     return date(2005, 1, 1) + timedelta(days=rng.randrange(7300)) if rng.random() < 0.7 else None
 
 
-@transaction.atomic
 def load(*, progress=print) -> str:
+    from gonghui.members.demo_join import load_applications
+
+    return f"{_load_workers(progress=progress)}\n{load_applications(progress=progress)}"
+
+
+@transaction.atomic
+def _load_workers(*, progress=print) -> str:
     rng, people = random.Random(SEED + 1), random.Random(SEED)  # people: the same each run
     first = person(random.Random(SEED))["id_number"]
     if Worker.objects.filter(id_number_index=blind_index("id_number", first)).exists():

@@ -153,6 +153,11 @@ class Worker(models.Model):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    # Given when a membership application is accepted (services/applications.py): the
+    # accepting union's code and a number counted per union under a row lock.
+    membership_number = models.CharField(  # noqa: DJ001 (NULL: unique among those who have one)
+        _("membership number"), max_length=48, null=True, blank=True, unique=True
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -286,3 +291,257 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# -- Joining the union online (网上入会) ------------------------------------------------------
+
+
+class Industry(models.TextChoices):
+    EXPRESS = "express", _("Express delivery and logistics")
+    FOOD_DELIVERY = "food_delivery", _("Food delivery")
+    RIDE_HAILING = "ride_hailing", _("Ride-hailing")
+    FREIGHT = "freight", _("Road freight")
+    DOMESTIC = "domestic", _("Domestic services")
+    PROPERTY = "property", _("Property management and security")
+    SANITATION = "sanitation", _("Sanitation")
+    CATERING = "catering", _("Catering")
+    RETAIL = "retail", _("Retail and trade")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    CONSTRUCTION = "construction", _("Construction")
+    OTHER = "other", _("Other industries")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class RouteKind(models.TextChoices):
+    """Why an application went to the union that first received it."""
+
+    EMPLOYER_UNION = "employer_union", _("The employer's union")
+    RULE = "rule", _("A routing rule")
+    PLACE = "place", _("The union of the place of work")
+    DISTRICT = "district", _("The district federation")
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Application sent")
+    PASSED_ON = "passed_on", _("Passed on")
+    ESCALATED = "escalated", _("Escalated")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class EmployerAlias(models.Model):
+    """A name people use for an employer or platform: 美团 for 北京三快科技有限公司.
+    Applicants type the name they know; this finds the registered employer."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("also known as"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("employer alias")
+        verbose_name_plural = _("employer aliases")
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class JoinPolicy(models.Model):
+    """A federation's time limit for deciding the applications handled in its subtree."""
+
+    org = models.OneToOneField(
+        "orgs.Org", verbose_name=_("federation"), on_delete=models.PROTECT, related_name="+"
+    )
+    decide_within_days = models.PositiveSmallIntegerField(
+        _("decide within (working days)"), default=15
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("joining time limit")
+        verbose_name_plural = _("joining time limits")
+
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.decide_within_days}"
+
+
+class RoutingRule(models.Model):
+    """Where applications from a place of work go when they do not go to the employer's own
+    union (it has none, or the applicant asked that the employer not be told): kept by a
+    federation or an area union for places within its subtree, per industry or for all."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("kept by"), on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.ForeignKey(
+        "orgs.Org", verbose_name=_("place of work"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices, blank=True)
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(fields=["place", "industry"], name="routing_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id}/{self.industry or '*'} -> {self.target_id}"
+
+
+class MembershipApplication(models.Model):
+    """A worker's application to join the union (入会申请), made on their phone.
+
+    ``org`` is the union handling it now: the one it was routed to, or passed on to. Resident
+    ID and phone are stored like a worker's (core/crypto.py). A person has at most one open
+    application: the partial unique index on the ID's blind index refuses a second one."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("handling union"),
+        on_delete=models.PROTECT,
+        related_name="membership_applications",
+        db_index=False,  # (org, status, due_on) below
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=200)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number_enc = models.BinaryField(editable=False)
+    id_number_index = models.CharField(max_length=32, editable=False)
+    id_number_masked = models.CharField(_("resident ID"), max_length=18)
+    phone_enc = models.BinaryField(editable=False)
+    phone_index = models.CharField(max_length=32, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=11)
+
+    employment_form = models.CharField(
+        _("employment form"), max_length=16, choices=EmploymentForm.choices
+    )
+    employer_name = models.CharField(_("employer as given"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    # The employer's union when the application was made: it never sees an application whose
+    # applicant asked that the employer not be told, until the application is accepted.
+    employer_union = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    not_notify_employer = models.BooleanField(_("employer not to be told"), default=False)
+    industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices)
+    work_place = models.ForeignKey(
+        "orgs.Org", verbose_name=_("place of work"), on_delete=models.PROTECT, related_name="+"
+    )
+    consent_version = models.CharField(max_length=16)
+    consented_at = models.DateTimeField()
+
+    route = models.CharField(_("routed by"), max_length=16, choices=RouteKind.choices)
+    rule = models.ForeignKey(
+        RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_on = models.DateField(_("submitted on"))
+    due_on = models.DateField(_("decide by"))
+
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Working days from the day after submission to the decision, kept for the medians.
+    decision_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    worker = models.ForeignKey(
+        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+
+    protected_fields = ("id_number", "phone")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=Q(status="pending"),
+                name="application_one_open_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org", "status", "due_on"], name="application_org_status"),
+            models.Index(fields=["phone_index"], name="application_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApplicationStatus.PENDING
+
+
+class ApplicationEvent(models.Model):
+    """What happened to an application: submitted, passed on, escalated, decided. An
+    escalation to a level is recorded once (the partial unique index)."""
+
+    application = models.ForeignKey(
+        MembershipApplication, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    from_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "level"],
+                condition=Q(kind="escalated"),
+                name="application_escalated_once_per_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind}"
+
+
+class MembershipNumberCounter(models.Model):
+    """The last membership number a union gave; taken under a row lock, so two acceptances
+    at the same moment never get the same number."""
+
+    org = models.OneToOneField("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.last}"

@@ -6,7 +6,14 @@ from typing import Literal
 from ninja import Field, Schema
 
 from gonghui.core.models import ImportState
-from gonghui.members.models import EmploymentForm, MembershipStatus
+from gonghui.members.models import (
+    ApplicationStatus,
+    EmploymentForm,
+    EventKind,
+    Industry,
+    MembershipStatus,
+    RouteKind,
+)
 
 GenderIn = Literal["M", "F", ""]
 
@@ -116,3 +123,84 @@ class ImportCommitIn(Schema):
     existing: Literal["update", "skip"] = Field(
         "update", description="People already in the register: update them or skip them"
     )
+
+
+# Membership applications (网上入会)
+
+
+class ApplicationEventOut(Schema):
+    kind: EventKind
+    from_org: str | None = Field(description="Code of the union it came from (pass-on)")
+    to_org: str | None = Field(description="Code of the union it went to or reached")
+    level: int = Field(description="For an escalation: how many levels above the handler")
+    reason: str
+    at: datetime
+
+
+class ApplicationOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="Masked: 110101********123X")
+    phone: str = Field(description="Masked: 138****5678")
+    employment_form: EmploymentForm
+    employer: str = Field(description="The employer as the applicant gave it")
+    industry: Industry
+    work_place: str = Field(description="Code of the district or street of the place of work")
+    not_notify_employer: bool = Field(description="The employer is not to be told")
+    org: str = Field(description="Code of the union handling the application")
+    org_name: str
+    status: ApplicationStatus
+    route: RouteKind
+    submitted_at: datetime
+    due_on: date = Field(description="To be decided by this day (working days counted)")
+    overdue: bool
+    decided_on: date | None
+    decline_reason: str
+
+
+class ApplicationDetailOut(ApplicationOut):
+    escalation_level: int = Field(description="0, or how many levels up it has been escalated")
+    escalated_to: str | None = Field(description="Code of the union it has reached")
+    membership_number: str | None
+    events: list[ApplicationEventOut]
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class AcceptIn(Schema):
+    decided_on: date | None = Field(None, description="Member from this day; default today")
+
+
+class DeclineIn(Schema):
+    reason: str = Field(max_length=200, description="The applicant reads it")
+    decided_on: date | None = None
+
+
+class PassOnIn(Schema):
+    to_org: str = Field(max_length=32, description="Code of the union to pass it on to")
+    reason: str = Field(max_length=200)
+
+
+class ApplicationFigureLineOut(Schema):
+    label: str
+    org: str | None = Field(description="Code of the union (its subtree rolled up)")
+    employment_form: EmploymentForm | None
+    applications: int
+    pending: int
+    overdue: int
+    accepted: int
+    declined: int
+    median_days_to_decision: float | None = Field(description="In working days")
+
+
+class ApplicationFiguresOut(Schema):
+    org: str
+    as_of: datetime
+    by_union: list[ApplicationFigureLineOut]
+    by_employment_form: list[ApplicationFigureLineOut]
+    total: ApplicationFigureLineOut

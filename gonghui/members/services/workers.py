@@ -231,6 +231,12 @@ def worker_transfer(*, scope: Scope, worker: Worker, to_org: Org, reason: str = 
             _("The worker is already in this union."),
             fields={"to_org": [_("Choose another union.")]},
         )
+    return worker_move(scope=scope, worker=worker, to_org=to_org, reason=reason)
+
+
+def worker_move(*, scope: Scope, worker: Worker, to_org: Org, reason: str) -> Worker:
+    """The move itself, history kept and audited at both ends; the caller has checked that
+    it may happen (``worker_transfer`` for staff, an accepted application for its union)."""
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
         from_org = worker.org

@@ -42,3 +42,40 @@ def add_zhang(world) -> Worker:
         employment_form="rider",
         groups=["outdoor"],
     )
+
+
+# Membership applications
+
+WANG_ID = an_id("19950412", "031")
+WANG_PHONE = "13912345678"
+
+
+def applicant(**overrides) -> dict:
+    """What 王小明, a 美团 rider, types on the join page (the phone is the one he signed in
+    with)."""
+    return {
+        "phone": WANG_PHONE,
+        "name": "王小明",
+        "id_number": WANG_ID,
+        "employment_form": "rider",
+        "industry": "food_delivery",
+        "employer_name": "美团",
+        "not_notify_employer": False,
+        "consent": True,
+        **overrides,
+    }
+
+
+def apply(world, place: str = "bj-xc-xjk", **overrides):
+    """An application made on the H5 page, working in ``place`` (a street or district code)."""
+    from gonghui.members.services import application_submit
+
+    return application_submit(work_place=world.org(place), **applicant(**overrides))
+
+
+def employer_with_union(world, name: str = "顺丰速运有限公司", union: str = "bj-xc-xjk-kd"):
+    """An employer whose grassroots union is in the register (by default under 新街口)."""
+    from gonghui.members.services import employer_create
+
+    user = "xinjiekou_officer" if union.startswith("bj-xc") else "longtan_officer"
+    return employer_create(scope=world.scope(user), name=name, union=world.org(union))

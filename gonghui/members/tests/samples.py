@@ -1,6 +1,6 @@
 """Records of the workers register in a victim org, for the route walk in
-core/tests/test_scope_routes.py: a worker with a resident ID and a phone, and a checked
-import with a rejected row."""
+core/tests/test_scope_routes.py: a worker with a resident ID and a phone, a checked import
+with a rejected row, a membership application it handles and a routing rule it keeps."""
 
 import tempfile
 from pathlib import Path
@@ -9,12 +9,15 @@ from gonghui.core.identity import id_check_digit
 from gonghui.core.imports import pipeline
 from gonghui.core.imports.services import import_start
 from gonghui.core.imports.testing import write_xlsx
-from gonghui.members.services import worker_create
+from gonghui.members.services import application_submit, routing_rule_create, worker_create
+from gonghui.orgs.models import Org
 
 VICTIM_ID = "110102198803150417"[:17]
 VICTIM_ID += id_check_digit(VICTIM_ID)
 IMPORTED_ID = "110102199106080022"[:17]
 IMPORTED_ID += id_check_digit(IMPORTED_ID)
+APPLICANT_ID = "110102199305050051"[:17]
+APPLICANT_ID += id_check_digit(APPLICANT_ID)
 
 
 def make_samples(world, org) -> None:
@@ -47,3 +50,22 @@ def make_samples(world, org) -> None:
                 enqueue=False,
             )
     pipeline.validate_job(job.pk)
+    routing_rule_create(
+        scope=scope,
+        org=org,
+        place=org,
+        industry="express",
+        target=Org.objects.get_children(org).get(kind="grassroots"),
+        note="新街口的快递员由联合工会受理",
+    )
+    application_submit(
+        phone="13933334444",
+        name="周小快",
+        id_number=APPLICANT_ID,
+        employment_form="rider",
+        industry="food_delivery",
+        employer_name="新街口某餐饮店",
+        work_place=org,
+        not_notify_employer=True,
+        consent=True,
+    )
