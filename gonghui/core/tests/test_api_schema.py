@@ -69,3 +69,22 @@ def test_openapi_document_is_valid(client):
 )
 def test_every_response_matches_the_schema(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+def test_api_schema_names_are_unique():
+    """django-ninja names OpenAPI components after the schema class: two apps' classes of the
+    same name would silently replace one another in the published schema."""
+    import gonghui.api  # noqa: F401  (every app's api module, and so its schemas, loaded)
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [s for s in subclasses(Schema) if s.__module__.startswith("gonghui.")]
+    names = [s.__name__ for s in ours]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    assert not duplicates, [
+        (n, [s.__module__ for s in ours if s.__name__ == n]) for n in duplicates
+    ]
