@@ -74,8 +74,9 @@ def test_every_response_matches_the_schema(case, bearer):
 def test_api_schema_names_are_unique():
     """django-ninja names OpenAPI components after the schema class: two apps' classes of the
     same name would silently replace one another in the published schema."""
-    import gonghui.api  # noqa: F401  (every app's api module, and so its schemas, loaded)
     from ninja import Schema
+
+    import gonghui.api  # noqa: F401  (every app's api module, and so its schemas, loaded)
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
