@@ -343,12 +343,15 @@ class WorkerImport(ImportSpec):
             return EmploymentForm.EMPLOYEE
         return form
 
-    def check_against_register(self, context: Context, checked) -> int:
+    def check_against_register(self, context: Context, checked, lookup=None) -> int:
+        """Mark rows whose person the register holds: in the importer's subtree they are
+        "existing" (updated or skipped), elsewhere refused. ``lookup(keys)`` gives
+        (key, org path) pairs; by default the register is asked."""
         keys = {c.key: c for c in checked if c.key and not c.issues}
         if not keys:
             return 0
         existing = 0
-        for key, org_path in _registered(list(keys)):
+        for key, org_path in (lookup or _registered)(list(keys)):
             if org_path.startswith(context.scope_paths):
                 existing += 1
                 keys[key].existing = True
@@ -416,9 +419,20 @@ class WorkerDirectLoad:
         self.employers: dict[str, int] = {}
         self.now = timezone.now()
         self.big = _rebuild_indexes(expected_rows)
+        # A big load meets a small register: read who is in it once, now, rather than ask
+        # the growing table (with its statistics from before the load) for every chunk.
+        self.registered = dict(_registered(None)) if self.big else None
         self.indexes = indexes_rebuilt("members_worker", keep_unique=True) if self.big else None
         if self.indexes is not None:
             self.indexes.__enter__()
+
+    def check_against_register(self, spec, context, checked) -> int:
+        if self.registered is None:
+            return spec.check_against_register(context, checked)
+        known = self.registered
+        return spec.check_against_register(
+            context, checked, lookup=lambda keys: [(k, known[k]) for k in keys if k in known]
+        )
 
     def load(self, checked) -> None:
         new = [c for c in checked if not c.existing]
@@ -483,14 +497,17 @@ def _rebuild_indexes(new_rows: int) -> bool:
     return new_rows >= max(estimate, 0)
 
 
-def _registered(keys: list[str]) -> list[tuple[str, str]]:
-    """(blind index, org path) of workers already in the register with these IDs."""
+def _registered(keys: list[str] | None) -> list[tuple[str, str]]:
+    """(blind index, org path) of workers already in the register with these IDs (None:
+    everyone in the register with an ID)."""
     sql = (
         "SELECT w.id_number_index, o.path FROM members_worker w "
         "JOIN orgs_org o ON o.id = w.org_id WHERE w.id_number_index "
     )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter, not thousands of %s
+        if keys is None:
+            cursor.execute(sql + "IS NOT NULL")
+        elif connection.vendor == "postgresql":  # one array parameter, not thousands of %s
             cursor.execute(sql + "= ANY(%s)", [keys])
         else:
             cursor.execute(sql + f"IN ({', '.join(['%s'] * len(keys))})", keys)

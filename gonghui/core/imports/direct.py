@@ -107,7 +107,7 @@ def _load(job, spec, scope, runner, opened, tally, outcome, progress) -> None:
     saver = ProgressSaver(job, opened, progress)
     context = runner.args[1]
     for chunk, checked in runner.run(opened.rows):
-        registered = spec.check_against_register(context, checked)
+        registered = loader.check_against_register(spec, context, checked)
         before = len(tally.unstage)
         tally.add(chunk, [(c.row, c.key, c.issues) for c in checked], registered)
         repeated = set(tally.unstage[before:])  # rows that repeat an earlier one

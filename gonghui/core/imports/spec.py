@@ -70,9 +70,10 @@ class ImportSpec:
         return context
 
     def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
-        """An object with ``load(checked)`` and ``finish() -> {"created", "updated"}`` that
-        writes checked rows straight into the register inside the caller's transaction
-        (``import_<kind> --commit``: one pass, no staging), or None if the kind has none."""
+        """An object with ``check_against_register(spec, context, checked)``,
+        ``load(checked)`` and ``finish() -> {"created", "updated"}`` that writes checked rows
+        straight into the register inside the caller's transaction (``import_<kind>
+        --commit``: one pass, no staging), or None if the kind has none."""
         return None
 
     def template_headers(self) -> list[str]:
