@@ -138,6 +138,10 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
+# Hot paths (a kit scan, a bearer token) keep rarely-changing rows in each process this long
+# (gonghui/core/localcache.py); a change reaches every app server within it. 0: no caching.
+LOCAL_CACHE_SECONDS = envint("LOCAL_CACHE_SECONDS", 30)
+
 # Sessions end after this long without a request (sliding expiry) and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -12,7 +12,7 @@ from gonghui.accounts.models import ApiToken, Role, User, token_digest
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError
 from gonghui.core.permissions import Perm, RoleKind
-from gonghui.core.scope import Scope
+from gonghui.core.scope import Scope, forget_grants
 from gonghui.orgs.models import Org
 
 TOKEN_PREFIX = "gh"
@@ -105,6 +105,7 @@ def role_grant(*, scope: Scope, user: User, org: Org, role: str) -> Role:
         existing = Role.objects.select_for_update().filter(user=user, org=org).first()
         before = {"role": f"{org.name}:{existing.kind}"} if existing else {}
         grant, _created = Role.objects.update_or_create(user=user, org=org, defaults={"kind": role})
+        forget_grants(user.pk)
         audit_record(
             scope=scope,
             action="role.grant",
@@ -130,6 +131,7 @@ def role_revoke(*, scope: Scope, role: Role) -> None:
             after={},
         )
         role.delete()
+        forget_grants(role.user_id)
 
 
 def role_set_hardship_access(*, scope: Scope, role: Role, allowed: bool) -> Role:
@@ -146,6 +148,7 @@ def role_set_hardship_access(*, scope: Scope, role: Role, allowed: bool) -> Role
             return role
         role.hardship_access = allowed
         role.save(update_fields=["hardship_access"])
+        forget_grants(role.user_id)
         audit_record(
             scope=scope,
             action="role.hardship_grant" if allowed else "role.hardship_revoke",
