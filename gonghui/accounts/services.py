@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import ApiToken, Role, User, token_digest
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError
 from gonghui.core.localcache import LocalCache
@@ -248,7 +249,7 @@ def token_authenticate(token: str) -> User | None:
     per-process cache (names for the audit log), read again after LOCAL_CACHE_SECONDS."""
     now = timezone.now()
     ops = connection.ops
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(
             f"SELECT t.id, t.user_id, t.last_used_at IS NULL OR t.last_used_at < %s "
             f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from gonghui.care.models import (
 )
 from gonghui.care.services.campaigns import RuleBroken, per_person, rules_for, yuan
 from gonghui.care.services.stock import Change, _text, apply_changes
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
@@ -349,14 +350,13 @@ def _check(context: HandOutContext, worker: Worker, now: datetime):
 def _insert_if_open(distribution: Distribution) -> bool:
     """INSERT the hand-out in one statement that also checks its campaign is still open
     (closing one is then immediate on every server, whatever they cached); False if not."""
-    table, columns, values = insert_parts(distribution)
+    table, columns, marks, values = insert_parts(distribution)
     sql = (
-        f"INSERT INTO {table} {columns} SELECT {', '.join(['%s'] * len(values))} "
-        f"WHERE EXISTS (SELECT 1 FROM {CareCampaign._meta.db_table} WHERE id = %s AND "
-        "status = %s) RETURNING id"
+        f"INSERT INTO {table} {columns} SELECT {marks} WHERE EXISTS (SELECT 1 FROM "
+        f"{CareCampaign._meta.db_table} WHERE id = %s AND status = %s) RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, distribution.campaign_id, CampaignStatus.OPEN])
+    with fastsql.cursor() as cursor:
+        cursor.execute(sql, [*values, distribution.campaign_id, str(CampaignStatus.OPEN)])
         inserted = cursor.fetchone()
     if inserted is None:
         return False

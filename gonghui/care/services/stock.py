@@ -27,6 +27,7 @@ from gonghui.care.models import (
     StockBalance,
     StockMovement,
 )
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.core.fastsql import insert_parts
@@ -125,13 +126,13 @@ def _take(change: Change, movement: StockMovement) -> bool:
         if taken:
             movement.save(force_insert=True)
         return bool(taken)
-    table, columns, values = insert_parts(movement)
+    table, columns, marks, values = insert_parts(movement)
     sql = (
         f"WITH taken AS (UPDATE {StockBalance._meta.db_table} SET quantity = quantity - %s "
         "WHERE site_id = %s AND item_id = %s AND quantity >= %s RETURNING 1) "
-        f"INSERT INTO {table} {columns} SELECT {', '.join(['%s'] * len(values))} FROM taken"
+        f"INSERT INTO {table} {columns} SELECT {marks} FROM taken"
     )
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(sql, [need, change.site.pk, change.item.pk, need, *values])
         return cursor.rowcount == 1
 
