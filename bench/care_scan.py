@@ -16,8 +16,8 @@ their last request id as a retry after a timeout does (must answer 200 with the 
 result). Afterwards SQL counts people holding two live hand-outs of the campaign
 (``doubles``), negative balances, and checks that every balance equals its ledger.
 Target: at least 300 hand-outs/s with no doubles. The CPU each request cost (gunicorn,
-PostgreSQL, scanners) is printed too: on a machine shared with other work it says what the
-cores would carry alone.
+PostgreSQL, scanners) and the load average are printed too, to compare runs on a machine
+shared with other work.
 """
 
 from __future__ import annotations
@@ -228,10 +228,10 @@ def _tree(pid: int) -> list[int]:
 
 class CpuMeter:
     """CPU time the run costs, by part: gunicorn's processes, the PostgreSQL backends serving
-    this database, and this scanning process. On a machine that other work shares, requests
-    per second fall with the load, but the CPU a request costs hardly does: these figures say
-    what the two cores would carry if the run had them to itself. PostgreSQL's backends are
-    found in pg_stat_activity every half second (the server runs on this machine)."""
+    this database, and this scanning process; comparable between runs made under a similar
+    load average (on a machine other work shares, a request's CPU time grows with the load,
+    if much less than its wait). PostgreSQL's backends are found in pg_stat_activity every
+    half second (the server runs on this machine)."""
 
     def __init__(self, server_pid: int, database_url: str) -> None:
         self.server_pid, self.database_url = server_pid, database_url
@@ -279,11 +279,9 @@ class CpuMeter:
 
     def report(self, requests: int) -> str:
         per = [part * 1000 / max(requests, 1) for part in (self.server, self.database, self.client)]
-        capacity = 1000 * (os.cpu_count() or 1) / max(sum(per), 0.001)
         return (
             f"cpu per request: gunicorn {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
-            f"scanners {per[2]:.1f} ms; {os.cpu_count()} idle cores would carry about "
-            f"{capacity:.0f} requests/s"
+            f"scanners {per[2]:.1f} ms"
         )
 
 
