@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+WORKERS ?= 4
 
 .PHONY: setup demo serve test test-postgres test-browser bench lint messages migrate screenshots clean
 

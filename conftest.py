@@ -16,6 +16,9 @@ def _fast_test_settings(settings, tmp_path):
     from gonghui.core.sms import MemorySender
 
     MemorySender.outbox.clear()
+    from gonghui.core.localcache import clear_local_caches
+
+    clear_local_caches()  # ids are reused after a rolled-back test (SQLite)
 
 
 @pytest.fixture

@@ -6,17 +6,24 @@
 Makes a throwaway PostgreSQL database (or uses DATABASE_URL: point it at a scratch one), an
 open campaign at 5 sites with 100,000 kits packed through the services, 60,000 workers with
 phones (bulk-inserted: the bench measures hand-outs, not registrations), and a bearer token
-for a site officer. Then gunicorn (4 workers) serves the real API and 50 scanner threads
-post ``POST /api/v1/care/campaigns/{id}/sites/{id}/hand-outs`` for the time given, each
-request a new connection as a phone on a mobile network makes them. Most scans are new
+for a site officer. Then gunicorn (4 sync workers, as ``make demo`` runs it) serves the real
+API and 50 scanners post ``POST /api/v1/care/campaigns/{id}/sites/{id}/hand-outs`` for the
+time given, each request a new connection as a phone on a mobile network makes them (the
+scanners are coroutines of one asyncio loop, so the load costs the machine little beside
+the server). Most scans are new
 people; 5% scan someone already served at another site (must be refused, 409), 3% resend
 their last request id as a retry after a timeout does (must answer 200 with the first
 result). Afterwards SQL counts people holding two live hand-outs of the campaign
 (``doubles``), negative balances, and checks that every balance equals its ledger.
-Target: at least 300 hand-outs/s with no doubles.
+Target: at least 300 hand-outs/s with no doubles. The CPU each request cost (gunicorn,
+PostgreSQL, scanners) and the load average are printed too, to compare runs on a machine
+shared with other work.
 """
 
+from __future__ import annotations
+
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -105,29 +112,47 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 
 class Scans:
-    """Who is scanned next: new people from a shared pool, repeats and retries now and then."""
+    """Who is scanned next: new people from a shared pool, repeats and retries now and then.
+    The scanners are coroutines of one event loop, so no lock is needed."""
 
     def __init__(self, phones: list[str]) -> None:
         self.pool = iter(phones)
-        self.lock = threading.Lock()
         self.served: list[str] = []
 
     def next_new(self) -> str | None:
-        with self.lock:
-            return next(self.pool, None)
+        return next(self.pool, None)
 
     def served_one(self, rng: random.Random) -> str | None:
-        with self.lock:
-            return rng.choice(self.served) if self.served else None
+        return rng.choice(self.served) if self.served else None
 
     def mark(self, phone: str) -> None:
-        with self.lock:
-            self.served.append(phone)
+        self.served.append(phone)
 
 
-def scanner(n, port, token, care, scans, until, statuses, latencies) -> None:
+async def post(port: int, path: str, headers: bytes, body: bytes) -> int | str:
+    """One request on a new connection, as a phone makes it; the answer's status."""
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 30)
+        try:
+            writer.write(
+                b"POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s"
+                % (path.encode(), headers, len(body), body)
+            )
+            status_line = await asyncio.wait_for(reader.readline(), 30)
+            await asyncio.wait_for(reader.read(), 30)  # the server closes after answering
+        finally:
+            writer.close()
+        return int(status_line.split()[1])
+    except (OSError, IndexError, ValueError):  # TimeoutError is an OSError
+        return "error"
+
+
+async def scanner(n, port, token, care, scans, until, statuses, latencies) -> None:
     rng = random.Random(n)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    headers = (
+        f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nConnection: close\r\n"
+    ).encode()
     last = None
     while time.monotonic() < until:
         row = care.campaign_sites[rng.randrange(SITES)]
@@ -140,21 +165,124 @@ def scanner(n, port, token, care, scans, until, statuses, latencies) -> None:
             phone, request_id, expect = scans.next_new(), str(uuid.uuid4()), "new"
             if phone is None:
                 return
-        body = json.dumps({"code": phone, "request_id": request_id})
-        url = f"/api/v1/care/campaigns/{care.campaign.pk}/sites/{row.pk}/hand-outs"
+        body = json.dumps({"code": phone, "request_id": request_id}).encode()
+        path = f"/api/v1/care/campaigns/{care.campaign.pk}/sites/{row.pk}/hand-outs"
         started = time.monotonic()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", url, body=body, headers=headers)
-            status = conn.getresponse().status
-            conn.close()
-        except OSError:
-            status = "error"
+        status = await post(port, path, headers, body)
         latencies.append(time.monotonic() - started)
         statuses[(expect, status)] += 1
         if expect == "new" and status == 201:
             scans.mark(phone)
             last = (phone, request_id)
+
+
+async def warm_up(port: int, token: str, workers: int) -> None:
+    """A few reads through every worker first, as a server long in service has had: each
+    worker loads the URL map and the API on its first request (a second or so of CPU)."""
+    headers = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n".encode()
+
+    async def read() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            b"GET /api/v1/care/campaigns HTTP/1.1\r\n%sConnection: close\r\n\r\n" % headers
+        )
+        await reader.read()
+        writer.close()
+
+    for _round in range(3):
+        await asyncio.gather(*(read() for _n in range(4 * workers)))
+
+
+async def scan_all(port, token, care, scans, seconds, statuses, latencies) -> float:
+    """50 scanners at once for ``seconds``; returns the time they took."""
+    began = time.monotonic()
+    until = began + seconds
+    await asyncio.gather(
+        *(scanner(n, port, token, care, scans, until, statuses, latencies) for n in range(SCANNERS))
+    )
+    return time.monotonic() - began
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, from /proc (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                stack.extend(int(child) for child in handle.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU time the run costs, by part: gunicorn's processes, the PostgreSQL backends serving
+    this database, and this scanning process; comparable between runs made under a similar
+    load average (on a machine other work shares, a request's CPU time grows with the load,
+    if much less than its wait). PostgreSQL's backends are found in pg_stat_activity every
+    half second (the server runs on this machine)."""
+
+    def __init__(self, server_pid: int, database_url: str) -> None:
+        self.server_pid, self.database_url = server_pid, database_url
+        self.backends: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> CpuMeter:
+        self.server_start = self._server_idle()
+        self.client_start = time.process_time()
+        self.thread.start()
+        return self
+
+    def _server_idle(self) -> float:
+        """gunicorn's CPU once every worker has booted (their start is not a request's cost)."""
+        last, deadline = -1.0, time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = sum(_cpu_seconds(p) for p in _tree(self.server_pid))
+            if now - last < 0.02:
+                return now
+            last = now
+            time.sleep(0.5)
+        return last
+
+    def _watch(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            while True:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                ).fetchall()
+                for (pid,) in rows:
+                    self.backends[pid] = _cpu_seconds(pid) or self.backends.get(pid, 0.0)
+                if self.stop.wait(0.5):
+                    return
+
+    def __exit__(self, *exc) -> None:
+        self.server = sum(_cpu_seconds(p) for p in _tree(self.server_pid)) - self.server_start
+        self.stop.set()
+        self.thread.join()
+        self.client = time.process_time() - self.client_start
+        self.database = sum(self.backends.values())
+
+    def report(self, requests: int) -> str:
+        per = [part * 1000 / max(requests, 1) for part in (self.server, self.database, self.client)]
+        return (
+            f"cpu per request: gunicorn {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
+            f"scanners {per[2]:.1f} ms"
+        )
 
 
 def check(care) -> dict:
@@ -216,20 +344,12 @@ def main() -> None:
     statuses: Counter = Counter()
     latencies: list[float] = []
     scans = Scans(phones)
+    meter = CpuMeter(server.pid, os.environ["DATABASE_URL"])
     try:
-        until = time.monotonic() + seconds
-        threads = [
-            threading.Thread(
-                target=scanner, args=(n, port, token, care, scans, until, statuses, latencies)
-            )
-            for n in range(SCANNERS)
-        ]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - began
+        asyncio.run(warm_up(port, token, options.workers))
+        load_before = os.getloadavg()[0]
+        with meter:
+            elapsed = asyncio.run(scan_all(port, token, care, scans, seconds, statuses, latencies))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -243,6 +363,10 @@ def main() -> None:
     )
     for (expect, status), n in sorted(statuses.items(), key=str):
         print(f"  {expect:6} -> {status}: {n}")
+    print(
+        meter.report(sum(statuses.values()))
+        + f" (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)"
+    )
     wrong = sum(
         n
         for (expect, status), n in statuses.items()

@@ -104,6 +104,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The few hot-path statements of gonghui/core/fastsql.py (a kit scan) are prepared once per
+    # connection after this many runs; Django's own queries are bound client-side and never
+    # prepared. 0: never (behind a transaction-mode pooler older than PgBouncer 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        envint("DATABASE_PREPARE_THRESHOLD", 5) or None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -137,6 +144,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# Hot paths (a kit scan, a bearer token) keep rarely-changing rows in each process this long
+# (gonghui/core/localcache.py); a change reaches every app server within it. 0: no caching.
+LOCAL_CACHE_SECONDS = envint("LOCAL_CACHE_SECONDS", 30)
 
 # Sessions end after this long without a request (sliding expiry) and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60

@@ -1,18 +1,21 @@
 """Staff accounts, roles and API tokens. Admins manage accounts only inside their subtree."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import ApiToken, Role, User, token_digest
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError
+from gonghui.core.localcache import LocalCache
 from gonghui.core.permissions import Perm, RoleKind
-from gonghui.core.scope import Scope
+from gonghui.core.scope import Scope, forget_grants
 from gonghui.orgs.models import Org
 
 TOKEN_PREFIX = "gh"
@@ -105,6 +108,7 @@ def role_grant(*, scope: Scope, user: User, org: Org, role: str) -> Role:
         existing = Role.objects.select_for_update().filter(user=user, org=org).first()
         before = {"role": f"{org.name}:{existing.kind}"} if existing else {}
         grant, _created = Role.objects.update_or_create(user=user, org=org, defaults={"kind": role})
+        forget_grants(user.pk)
         audit_record(
             scope=scope,
             action="role.grant",
@@ -130,6 +134,7 @@ def role_revoke(*, scope: Scope, role: Role) -> None:
             after={},
         )
         role.delete()
+        forget_grants(role.user_id)
 
 
 def role_set_hardship_access(*, scope: Scope, role: Role, allowed: bool) -> Role:
@@ -146,6 +151,7 @@ def role_set_hardship_access(*, scope: Scope, role: Role, allowed: bool) -> Role
             return role
         role.hardship_access = allowed
         role.save(update_fields=["hardship_access"])
+        forget_grants(role.user_id)
         audit_record(
             scope=scope,
             action="role.hardship_grant" if allowed else "role.hardship_revoke",
@@ -219,6 +225,9 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return row, token
 
 
+_token_users: LocalCache[User] = LocalCache("accounts.token_users")
+
+
 def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.pk:
         raise ForbiddenError()
@@ -234,18 +243,26 @@ def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(token: str) -> User | None:
-    """The active user behind a bearer token, or None. Marks the token as used."""
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    """The active user behind a bearer token, or None. Marks the token as used (at most once
+    a minute). Runs on every API call, so the check is one plain query: revoking the token or
+    disabling the account takes effect at once; the user's row itself comes from a
+    per-process cache (names for the audit log), read again after LOCAL_CACHE_SECONDS."""
+    now = timezone.now()
+    ops = connection.ops
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.user_id, t.last_used_at IS NULL OR t.last_used_at < %s "
+            f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+            "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active",
+            [ops.adapt_datetimefield_value(now - timedelta(seconds=60)), token_digest(token)],
+        )
+        row = cursor.fetchone()
     if row is None:
         return None
-    now = timezone.now()
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    token_id, user_id, stale = row
+    if stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return _token_users.get(user_id, lambda: User.objects.filter(pk=user_id).first())
 
 
 def login_record(*, user: User) -> None:

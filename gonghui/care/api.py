@@ -107,7 +107,7 @@ def hand_out(request, carecampaign_id: int, campaignsite_id: int, payload: HandO
     row = selectors.get_campaign_site_for(scope, carecampaign_id, campaignsite_id)
     if not can_hand_out(scope, row):
         raise ForbiddenError()
-    worker = services.find_recipient(payload.code)
+    worker = services.find_recipient(payload.code, brief=True)
     if worker is None:
         raise NotFoundError(_("Nobody in the register matches; register the person on the spot."))
     result = services.distribution_hand_out(

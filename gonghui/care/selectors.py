@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.care.cache import hand_out_context
 from gonghui.care.models import (
     CampaignSite,
     CareCampaign,
@@ -65,11 +66,15 @@ def campaign_sites(scope: Scope, campaign: CareCampaign) -> QuerySet[CampaignSit
 
 
 def get_campaign_site_for(scope: Scope, campaign_id: int, campaignsite_id: int) -> CampaignSite:
-    campaign = get_campaign_for(scope, campaign_id)
-    row = campaign_sites(scope, campaign).filter(pk=campaignsite_id).first()
-    if row is None:
+    """A campaign site to hand out at, its campaign, site and orgs loaded: seen by the
+    campaign union's subtree and by the site union's (as campaign_list and campaign_sites
+    have it). From the per-process cache of the hand-out path: read-only."""
+    context = hand_out_context(campaign_id, campaignsite_id)
+    if context is None:
         raise NotFoundError()
-    row.campaign = campaign
+    row = context.row
+    if not (scope.covers(row.campaign.org) or scope.covers(row.org)):
+        raise NotFoundError()
     return row
 
 

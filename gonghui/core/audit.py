@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 
 from gonghui.core.context import current_meta
+from gonghui.core.fastsql import insert
 from gonghui.core.models import AuditEvent
 from gonghui.core.pii import mask_value
 
@@ -57,17 +58,20 @@ def audit_record(
     if extra:
         changes.update({key: mask_value(key, value) for key, value in extra.items()})
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_username=getattr(user, "username", "") or "",
-        org=org,
-        acting_org_id=scope.acting_org_id if scope is not None else None,
-        action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:255] if target is not None else "",
-        changes=changes,
-        ip=meta.ip,
-        user_agent=meta.user_agent[:255],
-        via=meta.via,
+    # Every write of every service passes here: a plain INSERT, not the ORM's save().
+    return insert(
+        AuditEvent(
+            actor=user,
+            actor_username=getattr(user, "username", "") or "",
+            org=org,
+            acting_org_id=scope.acting_org_id if scope is not None else None,
+            action=action,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            object_repr=str(target)[:255] if target is not None else "",
+            changes=changes,
+            ip=meta.ip,
+            user_agent=meta.user_agent[:255],
+            via=meta.via,
+        )
     )

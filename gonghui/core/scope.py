@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Model, Q, QuerySet
 
 from gonghui.core.errors import ForbiddenError, NotFoundError
+from gonghui.core.localcache import LocalCache
 from gonghui.core.permissions import ROLE_PERMS, Perm
 
 if TYPE_CHECKING:
@@ -120,17 +121,31 @@ def get_scoped(
     return obj
 
 
+# A user's grants, kept per process (LOCAL_CACHE_SECONDS): every API call and page needs them.
+_grants: LocalCache[tuple[Grant, ...]] = LocalCache("scope.grants")
+
+
+def forget_grants(user_id: int | None = None) -> None:
+    """After a role or an org changes: this process reads the grants again (of everyone
+    when no user is given); other processes within LOCAL_CACHE_SECONDS."""
+    _grants.forget(user_id)
+
+
 def scope_for_user(user, *, acting_role_id: int | None = None, all_roles: bool = False) -> Scope:
     """The console acts through one role (the acting org); the API through all of them."""
     from gonghui.accounts.models import Role
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(user, ())
-    roles = Role.objects.filter(user=user, org__status="active").select_related("org")
-    grants = tuple(
-        Grant(r.pk, r.org_id, r.org.path, r.org.name, r.kind, r.hardship_access)
-        for r in roles.order_by("org__path")
-    )
+
+    def load() -> tuple[Grant, ...]:
+        roles = Role.objects.filter(user=user, org__status="active").select_related("org")
+        return tuple(
+            Grant(r.pk, r.org_id, r.org.path, r.org.name, r.kind, r.hardship_access)
+            for r in roles.order_by("org__path")
+        )
+
+    grants = _grants.get(user.pk, load)
     if not grants:
         return Scope(user, ())
     acting = next((g for g in grants if g.role_id == acting_role_id), grants[0])

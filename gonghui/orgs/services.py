@@ -11,6 +11,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from gonghui.core.audit import audit_record, model_snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.localcache import clear_local_caches
 from gonghui.core.permissions import Perm
 from gonghui.core.pinyin import pinyin_keys
 from gonghui.core.scope import Scope
@@ -151,6 +152,7 @@ def org_update(*, scope: Scope, org: Org, **fields) -> Org:
             audit_record(
                 scope=scope, action="org.update", org=org, target=org, before=before, after=after
             )
+            clear_local_caches()  # names and paths held by this process's hot-path caches
     return org
 
 
@@ -194,6 +196,7 @@ def org_move(*, scope: Scope, org: Org, new_parent: Org, reason: str = "") -> Or
             after={"parent": new_parent.name},
             extra={"reason": reason.strip()} if reason.strip() else None,
         )
+        clear_local_caches()  # the subtree's paths changed
     return org
 
 
@@ -224,6 +227,7 @@ def _set_status(*, scope: Scope, org: Org, status: str, action: str) -> Org:
             },
             after={"status": status},
         )
+        clear_local_caches()  # roles at an archived org grant nothing
     return org
 
 

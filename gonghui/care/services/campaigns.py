@@ -7,6 +7,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from gonghui.care.cache import forget_hand_out_contexts
 from gonghui.care.models import (
     CampaignItem,
     CampaignSite,
@@ -224,6 +225,7 @@ def campaign_set_status(*, scope: Scope, campaign: CareCampaign, status: str) ->
         before = {"status": campaign.status}
         campaign.status = status
         campaign.save(update_fields=["status"])
+        forget_hand_out_contexts()
         audit_record(
             action="care.campaign_status",
             scope=scope,
@@ -256,6 +258,7 @@ def campaign_site_add(
         with transaction.atomic():
             row = CampaignSite.objects.create(campaign=campaign, site=site, org_id=site.org_id)
             row.staff.set(staff)
+            forget_hand_out_contexts()
             audit_record(
                 action="care.campaign_site_add",
                 scope=scope,
@@ -309,6 +312,7 @@ def rule_create(
             amount_fen=amount_fen,
             categories=categories,
         )
+        forget_hand_out_contexts()
         audit_record(
             action="care.rule_create",
             scope=scope,
@@ -332,6 +336,7 @@ def rule_set_active(*, scope: Scope, rule: SpendingRule, active: bool) -> Spendi
         if rule.active != active:
             rule.active = active
             rule.save(update_fields=["active"])
+            forget_hand_out_contexts()
             audit_record(
                 action="care.rule_active",
                 scope=scope,

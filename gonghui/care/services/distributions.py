@@ -20,9 +20,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.care.cache import HandOutContext, forget_hand_out_contexts, hand_out_context
 from gonghui.care.models import (
     CampaignSite,
     CampaignStatus,
+    CareCampaign,
     Distribution,
     MovementKind,
     RuleKind,
@@ -31,9 +33,11 @@ from gonghui.care.models import (
 )
 from gonghui.care.services.campaigns import RuleBroken, per_person, rules_for, yuan
 from gonghui.care.services.stock import Change, _text, apply_changes
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import blind_index
-from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError
+from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from gonghui.core.fastsql import fetch_brief, insert_parts, mark_saved
 from gonghui.core.identity import (
     IdentityError,
     normalise_id_number,
@@ -87,19 +91,53 @@ def china_now(at: datetime | None = None) -> datetime:
 
 def can_hand_out(scope: Scope, campaign_site: CampaignSite) -> bool:
     """The campaign union's officers anywhere; the site's listed staff at their site."""
-    if scope.can(Perm.EDIT, campaign_site.campaign.org):
+    return _may_hand_out(scope, _context_of(campaign_site))
+
+
+def _may_hand_out(scope: Scope, context: HandOutContext) -> bool:
+    row = context.row
+    if scope.can(Perm.EDIT, row.campaign.org):
         return True
-    return (
-        scope.can(Perm.EDIT, campaign_site.site.org)
-        and campaign_site.staff.filter(pk=getattr(scope.user, "pk", None)).exists()
+    return scope.can(Perm.EDIT, row.site.org) and getattr(scope.user, "pk", None) in (
+        context.staff_ids
     )
 
 
-def find_recipient(code: str) -> Worker | None:
+def _context_of(campaign_site: CampaignSite) -> HandOutContext:
+    context = hand_out_context(campaign_site.campaign_id, campaign_site.pk)
+    if context is None:  # deleted under our feet: nothing to hand out from
+        raise NotFoundError()
+    return context
+
+
+# What a hand-out reads of its recipient (find_recipient(brief=True)); the rest on demand.
+BRIEF_WORKER_FIELDS = ("id", "org", "name", "phone_masked", "employer", "employment_form")
+
+
+def find_recipient(code: str, *, brief: bool = False) -> Worker | None:
     """The worker behind what was scanned or typed: the personal QR code of /h5/me/, a
     resident ID number or a mobile number (through their blind indexes). The whole register
     is searched: a courier registered in one street collects in another. A malformed ID or
-    phone raises with the reason."""
+    phone raises with the reason. ``brief``: only what a hand-out needs, in one plain query
+    (the scan API's hot path); other fields load when touched."""
+    if brief:
+        return _find(code, _brief_worker)
+    return _find(code, _full_worker)
+
+
+def _full_worker(column: str, value) -> Worker | None:
+    if column == "phone_index":
+        return worker_for_phone_index(value)
+    return Worker.objects.select_related("org", "employer").filter(**{column: value}).first()
+
+
+def _brief_worker(column: str, value) -> Worker | None:
+    # the same choice as worker_for_phone_index among several rows: the latest updated
+    order = " ORDER BY updated_at DESC, id DESC" if column == "phone_index" else ""
+    return fetch_brief(Worker, BRIEF_WORKER_FIELDS, f"{column} = %s{order}", [value])
+
+
+def _find(code: str, fetch) -> Worker | None:
     text = normalise_text(code)
     if not text:
         raise ApplicationError(
@@ -107,20 +145,17 @@ def find_recipient(code: str) -> Worker | None:
         )
     worker_id = worker_id_from_qr(text) if ":" in text else None
     if worker_id is not None:
-        return Worker.objects.select_related("org", "employer").filter(pk=worker_id).first()
+        return fetch("id", worker_id)
     number = normalise_id_number(text)
     if ID_LIKE.match(number):
         try:
             parse_id_number(number, today=timezone.localdate())
         except IdentityError as exc:
             raise ApplicationError(str(exc.reason), fields={"code": [str(exc.reason)]}) from None
-        index = blind_index("id_number", number)
-        return (
-            Worker.objects.select_related("org", "employer").filter(id_number_index=index).first()
-        )
+        return fetch("id_number_index", blind_index("id_number", number))
     phone = normalise_phone(text)
     if phone.isdigit() and len(phone) == 11 and phone.startswith("1"):
-        return worker_for_phone_index(blind_index("phone", phone))
+        return fetch("phone_index", blind_index("phone", phone))
     message = _(
         "Not a personal QR code, resident ID number or mobile number; a QR code "
         "older than 15 minutes must be refreshed on the worker's phone."
@@ -128,10 +163,12 @@ def find_recipient(code: str) -> Worker | None:
     raise ApplicationError(message, fields={"code": [message]})
 
 
-def target_of(campaign, worker: Worker) -> str | None:
+def target_of(campaign, worker: Worker, groups: frozenset[str] | None = None) -> str | None:
     """What the person is counted as in this campaign (an employment form or a group code),
-    or None if the campaign is not for them."""
-    groups = {g.code for g in campaign.target_groups.all()}
+    or None if the campaign is not for them. ``groups``: the campaign's target group codes,
+    when the caller already holds them."""
+    if groups is None:
+        groups = frozenset(g.code for g in campaign.target_groups.all())
     if not groups and not campaign.target_forms:
         return worker.employment_form
     if worker.employment_form in campaign.target_forms:
@@ -231,42 +268,45 @@ def distribution_hand_out(
     Refused, with nothing changed, when the person already received (AlreadyReceived names
     when and where), is not among the campaign's targets, would pass a spending rule
     (RuleBroken names the rule), or the site's stock is short. A request id seen before
-    returns the first result (``created=False``)."""
-    campaign = campaign_site.campaign
-    if not can_hand_out(scope, campaign_site):
+    returns the first result (``created=False``).
+
+    The hot path of a campaign, so it reads what it can from the per-process cache
+    (care/cache.py) and asks the database only what the database must decide: the insert is
+    refused by the unique request id (a retry: answered with the first result) or by "one
+    live hand-out per person" (a repeat: AlreadyReceived), and only then are the earlier rows
+    read."""
+    context = _context_of(campaign_site)
+    if not _may_hand_out(scope, context):
         raise ForbiddenError(_("You are not staff of this site."))
-    earlier = _replay(request_id)
-    if earlier is not None:
-        return _replayed(earlier, worker, campaign_site)
     now = china_now(at)
-    _check_open(campaign, now.date())
-    target = target_of(campaign, worker)
-    if target is None:
-        raise ApplicationError(
-            _("%(name)s is not among those this campaign is for.") % {"name": worker.name},
-            code="not_a_target",
-        )
-    parts = per_person(campaign)
-    caps = [r for r in rules_for(campaign.org) if r.kind == RuleKind.YEARLY_CAP]
+    try:
+        context, target = _check(context, worker, now)
+    except ApplicationError:
+        if (earlier := _replay(request_id)) is not None:
+            return _replayed(earlier, worker, context.row)
+        raise
+    row, campaign = context.row, context.row.campaign
+    distribution = Distribution(
+        org_id=row.site.org_id,
+        campaign=campaign,
+        site=row.site,
+        worker=worker,
+        limit_key=campaign.limit_key,
+        request_id=request_id,
+        target=target,
+        value_fen=context.value_fen,
+        day=now.date(),
+        handed_at=now,
+        handed_by=_actor(scope),
+    )
     try:
         with transaction.atomic():
             # The unique row first: parallel scans of one person queue here, before any stock.
-            distribution = Distribution.objects.create(
-                org_id=campaign_site.site.org_id,
-                campaign=campaign,
-                site=campaign_site.site,
-                worker=worker,
-                limit_key=campaign.limit_key,
-                request_id=request_id,
-                target=target,
-                value_fen=sum(i.unit_value_fen * n for i, n in parts),
-                day=now.date(),
-                handed_at=now,
-                handed_by=_actor(scope),
-            )
-            _charge(caps, distribution, now.year)
+            if not _insert_if_open(distribution):
+                raise IntegrityError("campaign closed")  # closed since this process cached it
+            _charge(list(context.caps), distribution, now.year)
             apply_changes(
-                [Change(campaign_site.site, item, -n) for item, n in parts],
+                [Change(row.site, item, -n) for item, n in context.parts],
                 kind_of=lambda c: MovementKind.HAND_OUT,
                 by=_actor(scope),
                 distribution=distribution,
@@ -275,28 +315,73 @@ def distribution_hand_out(
             audit_record(
                 action="care.hand_out",
                 scope=scope,
-                org=campaign_site.site.org,
+                org=row.site.org,
                 target=distribution,
                 extra={
                     "campaign": campaign.name,
-                    "site": campaign_site.site.name,
+                    "site": row.site.name,
                     "worker": worker.pk,
                     "target": target,
                 },
             )
     except IntegrityError:
-        earlier = _replay(request_id)
-        if earlier is not None:
-            return _replayed(earlier, worker, campaign_site)
-        earlier = (
-            Distribution.objects.filter(worker=worker, limit_key=campaign.limit_key, voided_at=None)
-            .select_related("worker", "campaign", "site", "org")
-            .first()
-        )
-        if earlier is not None:
-            raise AlreadyReceived(earlier) from None
-        raise
+        return _refused(context, worker, request_id, now)
     return HandOut(distribution, True)
+
+
+def _check(context: HandOutContext, worker: Worker, now: datetime):
+    """The campaign is open today and for this person: the context (read again if the
+    cached copy says closed, as it may have opened since) and what the person counts as."""
+    try:
+        _check_open(context.row.campaign, now.date())
+    except ApplicationError:
+        forget_hand_out_contexts()
+        context = _context_of(context.row)
+        _check_open(context.row.campaign, now.date())
+    target = target_of(context.row.campaign, worker, context.target_groups)
+    if target is None:
+        raise ApplicationError(
+            _("%(name)s is not among those this campaign is for.") % {"name": worker.name},
+            code="not_a_target",
+        )
+    return context, target
+
+
+def _insert_if_open(distribution: Distribution) -> bool:
+    """INSERT the hand-out in one statement that also checks its campaign is still open
+    (closing one is then immediate on every server, whatever they cached); False if not."""
+    table, columns, marks, values = insert_parts(distribution)
+    sql = (
+        f"INSERT INTO {table} {columns} SELECT {marks} WHERE EXISTS (SELECT 1 FROM "
+        f"{CareCampaign._meta.db_table} WHERE id = %s AND status = %s) RETURNING id"
+    )
+    with fastsql.cursor() as cursor:
+        cursor.execute(sql, [*values, distribution.campaign_id, str(CampaignStatus.OPEN)])
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    mark_saved(distribution, inserted[0])
+    return True
+
+
+def _refused(context: HandOutContext, worker: Worker, request_id: uuid.UUID, now) -> HandOut:
+    """The insert was refused: a retry gets the first result; a person who already
+    received gets when and where; a campaign closed meanwhile says so."""
+    earlier = _replay(request_id)
+    if earlier is not None:
+        return _replayed(earlier, worker, context.row)
+    earlier = (
+        Distribution.objects.filter(
+            worker=worker, limit_key=context.row.campaign.limit_key, voided_at=None
+        )
+        .select_related("worker", "campaign", "site", "org")
+        .first()
+    )
+    if earlier is not None:
+        raise AlreadyReceived(earlier) from None
+    forget_hand_out_contexts()
+    _check(_context_of(context.row), worker, now)
+    raise ConflictError(_("The hand-out could not be recorded; scan again."))
 
 
 def _actor(scope: Scope):

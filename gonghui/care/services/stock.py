@@ -27,8 +27,10 @@ from gonghui.care.models import (
     StockBalance,
     StockMovement,
 )
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.fastsql import insert_parts
 from gonghui.core.identity import normalise_text
 from gonghui.core.permissions import Perm
 from gonghui.core.scope import Scope
@@ -86,35 +88,53 @@ def apply_changes(
     batch = batch or uuid.uuid4()
     movements = []
     for change in sorted(changes, key=lambda c: (c.site.pk, c.item.pk)):
-        if change.delta < 0:
-            need = -change.delta
-            taken = StockBalance.objects.filter(
-                site=change.site, item=change.item, quantity__gte=need
-            ).update(quantity=F("quantity") - need)
-            if not taken:
-                raise StockShort(change.site, change.item, need)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _put_sql(), [change.site.org_id, change.site.pk, change.item.pk, change.delta]
-                )
         extra = {"at": at} if at else {}
-        movements.append(
-            StockMovement(
-                org_id=change.site.org_id,
-                site=change.site,
-                item=change.item,
-                delta=change.delta,
-                kind=kind_of(change),
-                batch=batch,
-                note=note,
-                receipt=receipt,
-                distribution=distribution,
-                by=by,
-                **extra,
-            )
+        movement = StockMovement(
+            org_id=change.site.org_id,
+            site=change.site,
+            item=change.item,
+            delta=change.delta,
+            kind=kind_of(change),
+            batch=batch,
+            note=note,
+            receipt=receipt,
+            distribution=distribution,
+            by=by,
+            **extra,
         )
+        if change.delta < 0:
+            if not _take(change, movement):
+                raise StockShort(change.site, change.item, -change.delta)
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _put_sql(), [change.site.org_id, change.site.pk, change.item.pk, change.delta]
+            )
+        movements.append(movement)
     StockMovement.objects.bulk_create(movements)
+
+
+def _take(change: Change, movement: StockMovement) -> bool:
+    """Decrease one balance by conditional update, only if enough is there, and write its
+    ledger row; False (nothing written) if the stock is short. On PostgreSQL one statement
+    does both: a hand-out is a hot path."""
+    need = -change.delta
+    if connection.vendor != "postgresql":
+        taken = StockBalance.objects.filter(
+            site=change.site, item=change.item, quantity__gte=need
+        ).update(quantity=F("quantity") - need)
+        if taken:
+            movement.save(force_insert=True)
+        return bool(taken)
+    table, columns, marks, values = insert_parts(movement)
+    sql = (
+        f"WITH taken AS (UPDATE {StockBalance._meta.db_table} SET quantity = quantity - %s "
+        "WHERE site_id = %s AND item_id = %s AND quantity >= %s RETURNING 1) "
+        f"INSERT INTO {table} {columns} SELECT {marks} FROM taken"
+    )
+    with fastsql.cursor() as cursor:
+        cursor.execute(sql, [need, change.site.pk, change.item.pk, need, *values])
+        return cursor.rowcount == 1
 
 
 def _actor(scope: Scope):
