@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.members",
     "gonghui.care",
+    "gonghui.quizzes",
 ]
 
 MIDDLEWARE = [
