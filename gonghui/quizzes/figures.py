@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr, TruncDate, TruncHour
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,14 +173,26 @@ def _buckets(campaign: QuizCampaign, unit: Org) -> list[tuple[str, int]]:
 
 
 def _questions(campaign: QuizCampaign, unit: Org, limit: int) -> list[QuestionLine]:
-    answers = SittingAnswer.objects.filter(campaign=campaign)
-    if unit.pk != campaign.org_id:
-        answers = answers.filter(sitting__org__path__startswith=unit.path)
-    rows = list(
-        answers.order_by()
-        .values("question_id")
-        .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
-    )
+    if unit.pk == campaign.org_id:
+        rows = list(
+            SittingAnswer.objects.filter(campaign=campaign)
+            .order_by()
+            .values("question_id")
+            .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
+        )
+    else:
+        # From the unit's sittings to their answers: the (sitting, question) index serves
+        # the join, where filtering 821,860 answers by their sitting's union would not.
+        units = Org.objects.filter(path__startswith=unit.path).values("pk")
+        rows = list(
+            Sitting.objects.filter(campaign=campaign, org__in=units, answer_rows__isnull=False)
+            .order_by()
+            .values(question_id=F("answer_rows__question_id"))
+            .annotate(
+                n=Count("answer_rows"),
+                wrong=Count("answer_rows", filter=Q(answer_rows__is_correct=False)),
+            )
+        )
     rows.sort(key=lambda r: (-(r["wrong"] / r["n"] if r["n"] else 0), r["question_id"]))
     rows = rows[:limit]
     questions = Question.objects.in_bulk([r["question_id"] for r in rows])
@@ -197,6 +209,30 @@ def _questions(campaign: QuizCampaign, unit: Org, limit: int) -> list[QuestionLi
     ]
 
 
+class LocalHour(Func):
+    """Hours since the epoch in local time, computed by the database without calling back
+    into Python for each row (Django's TruncHour does on SQLite, which costs a second
+    over 41,093 sittings). The offset is the zone's at the moment of asking: right for
+    China, which keeps no summer time."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, offset_hours: float) -> None:
+        super().__init__(expression)
+        self.offset = float(offset_hours)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST((julianday({sql}) - 2440587.5) * 24 + %s AS INTEGER)", [*params, self.offset]
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(floor(extract(epoch from {sql}) / 3600 + %s) AS INTEGER)", [
+            *params,
+            self.offset,
+        ]
+
+
 def _over_time(
     campaign: QuizCampaign, unit: Org, per_hour: bool
 ) -> tuple[list[tuple[datetime, int]], int]:
@@ -204,15 +240,24 @@ def _over_time(
     if unit.pk != campaign.org_id:
         sittings = sittings.filter(org__path__startswith=unit.path)
     zone = timezone.get_current_timezone()
-    trunc = TruncHour if per_hour else TruncDate
-    rows = list(
+    offset = timezone.localtime(timezone.now(), zone).utcoffset().total_seconds() / 3600
+    rows = (
         sittings.order_by()
-        .annotate(at=trunc("submitted_at", tzinfo=zone))
-        .values("at")
+        .annotate(hour=LocalHour("submitted_at", offset))
+        .values("hour")
         .annotate(n=Count("pk"))
-        .order_by("at")
     )
-    return [(row["at"], row["n"]) for row in rows], sum(row["n"] for row in rows)
+    counts: dict[int, int] = {}
+    for row in rows:
+        key = row["hour"] if per_hour else row["hour"] // 24
+        counts[key] = counts.get(key, 0) + row["n"]
+    step = 3600 if per_hour else 86400
+    local_epoch = datetime(1970, 1, 1)  # the keys count local hours (days) from here
+    series = [
+        ((local_epoch + timedelta(seconds=key * step)).replace(tzinfo=zone), n)
+        for key, n in sorted(counts.items())
+    ]
+    return series, sum(counts.values())
 
 
 def campaign_figures(
