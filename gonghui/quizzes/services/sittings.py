@@ -159,6 +159,25 @@ def _eligible_worker(campaign: QuizCampaign, person: Person):
     return worker
 
 
+class Entry:
+    """What identifying would do for a person who has not taken part yet."""
+
+    JOINED = "joined"  # a participant already
+    REGISTERED = "registered"  # an eligible worker of the register: joins on start
+    DETAILS = "details"  # not registered, allowed: asked for name and unit
+    REFUSED = "refused"  # not registered, not allowed
+
+
+def participant_entry(campaign: QuizCampaign, person: Person) -> tuple[str, Participant | None]:
+    """How the person would enter the campaign, without writing anything (a page's GET)."""
+    existing = participant_for(campaign, person)
+    if existing is not None:
+        return Entry.JOINED, existing
+    if _eligible_worker(campaign, person) is not None:
+        return Entry.REGISTERED, None
+    return (Entry.DETAILS if campaign.allow_unregistered else Entry.REFUSED), None
+
+
 def participant_identify(
     *, campaign: QuizCampaign, person: Person, name: str = "", org: Org | None = None
 ) -> Participant:
@@ -487,3 +506,7 @@ def sittings_finish_expired(*, now: datetime | None = None) -> int:
         sitting_submit(sitting_id=sitting_id, person=None)
         closed += 1
     return closed
+
+
+def not_submitted_message() -> str:
+    return _("This sitting has not been submitted yet.")
