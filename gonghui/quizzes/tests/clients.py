@@ -22,10 +22,15 @@ def h5_client(phone: str) -> Client:
 
 def api_client(phone: str) -> Client:
     """A client holding a worker token from the API's sign-in."""
+    return Client(headers={"authorization": f"Bearer {worker_token(phone)}"})
+
+
+def worker_token(phone: str) -> str:
+    """A worker token from the API's sign-in (phone, then the texted code)."""
     client = Client()
     assert client.post("/api/v1/quiz/sign-in/code", {"phone": phone},
                        content_type="application/json").status_code == 200  # fmt: skip
     response = client.post("/api/v1/quiz/sign-in", {"phone": phone, "code": last_code()},
                            content_type="application/json")  # fmt: skip
     assert response.status_code == 200, response.content
-    return Client(headers={"authorization": f"Bearer {response.json()['token']}"})
+    return response.json()["token"]
