@@ -95,6 +95,9 @@ def enter(request, quizcampaign_token: str):
                "closed_reason": svc.campaign_window_error(quiz), "errors": {}}  # fmt: skip
     if entry == svc.Entry.DETAILS:
         context["units"] = _units(quiz)
+    if participant is not None or entry == svc.Entry.REGISTERED:
+        worker = request.worker_identity.worker()
+        context["hello"] = participant.name if participant else (worker.name if worker else "")
     if request.method == "POST" and entry != svc.Entry.REFUSED:
         org = Org.objects.filter(pk=request.POST.get("org") or 0).first() or branch
         token = _channel(request)
