@@ -214,6 +214,10 @@ JOIN_DECIDE_WITHIN_DAYS = envint("JOIN_DECIDE_WITHIN_DAYS", 15)
 JOIN_ESCALATE_EVERY_DAYS = envint("JOIN_ESCALATE_EVERY_DAYS", 5)
 JOIN_MAX_OPEN_PER_PHONE = envint("JOIN_MAX_OPEN_PER_PHONE", 3)
 
+# Quizzes: answers and a submission arriving this many seconds after a sitting's deadline still
+# count (the phone's countdown ends, the request is on its way).
+QUIZ_GRACE_SECONDS = envint("QUIZ_GRACE_SECONDS", 5)
+
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

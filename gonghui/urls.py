@@ -11,7 +11,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("stations/", include("gonghui.stations.urls")),
     path("h5/stations/", include("gonghui.stations.urls_h5")),
-    path("h5/quizzes/", include("gonghui.quizzes.urls_h5")),
+    path("h5/quiz/", include("gonghui.quizzes.urls_h5")),
     path("h5/", include("gonghui.members.urls_h5")),
     path("workers/", include("gonghui.members.urls")),
     path("care/", include("gonghui.care.urls")),

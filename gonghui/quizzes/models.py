@@ -147,6 +147,10 @@ class QuizCampaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def time_limit_minutes(self) -> int:
+        return (self.time_limit_seconds + 59) // 60
+
     def is_running(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == CampaignStatus.OPEN and self.starts_at <= now < self.ends_at

@@ -141,7 +141,7 @@ def test_the_campaign_page_gives_a_link_and_qr_code_per_branch(world, login):
     campaign = make_campaign(world)
     client = login("dongcheng_admin")
     page = client.get(f"/quizzes/campaigns/{campaign.pk}/").content.decode()
-    assert f"/h5/quizzes/{campaign.token}/?branch=bj-dc-lt" in page
+    assert f"/h5/quiz/{campaign.token}/?branch=bj-dc-lt" in page
     assert page.count('class="qr"') >= 2  # the whole campaign and 龙潭
     deeper = client.get(f"/quizzes/campaigns/{campaign.pk}/?unit=bj-dc-lt-sy").content.decode()
     assert "?branch=bj-dc-lt-sy" in deeper
