@@ -187,7 +187,9 @@ def submit(request, sitting_id: int):
 def certificate_url(participant) -> str | None:
     """The participant's certificate page, when the organiser side provides one."""
     try:
-        return reverse("quizzes_h5:certificate", kwargs={"participant_id": participant.pk})
+        return reverse(
+            "quizzes_h5:certificate", kwargs={"quizcampaign_token": participant.campaign.token}
+        )
     except NoReverseMatch:
         return None
 
