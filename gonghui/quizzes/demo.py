@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ SEED = 2022
 GROUP = "bj-bus"
 TITLE = "学习二十大 奋进新公交"
 BANK = "学习二十大 奋进新公交题库"
-SITTINGS = 41_093
+SITTINGS = 41_093  # settings.QUIZ_DEMO_SITTINGS scales the whole campaign (tests: a few hundred)
 PAPER = ((TWENTIETH, 10), (UNION, 5), (SAFETY, 5))  # 20 questions, 5 points each
 KIND_CODES = {"S": "single", "M": "multiple", "T": "true_false"}
 # Staff per unit (the group's own offices, then each branch union by code suffix) and
@@ -84,6 +85,15 @@ DAY_WEIGHTS = (0.24, 0.17, 0.13, 0.11, 0.10, 0.11, 0.14)  # mobilisation, then a
 HOUR_WEIGHTS = dict(
     zip(range(6, 24), (1, 3, 5, 6, 5, 5, 9, 8, 4, 4, 4, 5, 6, 7, 10, 11, 8, 4), strict=True)
 )
+
+
+def _sittings() -> int:
+    return int(getattr(settings, "QUIZ_DEMO_SITTINGS", SITTINGS))
+
+
+def _size(key: str) -> int:
+    """A unit's staff, scaled with the number of sittings the demo is asked for."""
+    return round(STAFF[key][0] * _sittings() / SITTINGS)
 
 
 @dataclass
@@ -137,7 +147,7 @@ def _fill_register(group: Org, progress) -> int:
             .values_list("employer_id", flat=True)
             .first()
         )
-        for _n in range(STAFF[key][0] - have):
+        for _n in range(_size(key) - have):
             serial += 1
             surname, given = rng.choice(SURNAMES), rng.choice(GIVEN)
             keys = [names.setdefault(part, pinyin_keys(part)) for part in (surname, given)]
@@ -261,8 +271,8 @@ def _participants(group: Org, campaign: QuizCampaign) -> list[Person]:
     """Who sat, unit by unit: that unit's share of its staff, exactly 41,093 in all."""
     rng, chosen = random.Random(SEED + 1), []
     units = _units(group)
-    wanted = {key: round(size * rate) for key, (size, rate) in STAFF.items() if key in units}
-    wanted["01"] += SITTINGS - sum(wanted.values())
+    wanted = {key: round(_size(key) * rate) for key, (_s, rate) in STAFF.items() if key in units}
+    wanted["01"] += _sittings() - sum(wanted.values())
     for key, org in units.items():
         rows = list(
             Worker.objects.filter(org=org)
