@@ -121,7 +121,7 @@ def load(*, progress=print) -> str:
         _results(campaign, people, progress)
     return (
         f"quizzes: “{TITLE}” with {len(people):,} sittings over {len(STAFF) - 1} branch "
-        f"unions, {added:,} staff added to the register ({time.monotonic() - started:.1f} s)"
+        f"unions, {added:,} staff added to the register"
     )
 
 
