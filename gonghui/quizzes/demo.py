@@ -17,7 +17,6 @@ import itertools
 import json
 import math
 import random
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -113,7 +112,6 @@ def load(*, progress=print) -> str:
         return "quizzes: no 北京公交集团工会 in this demo tree, skipped"
     if QuizCampaign.objects.filter(org=group, title=TITLE).exists():
         return f"quizzes: “{TITLE}” already there"
-    started = time.monotonic()
     with transaction.atomic():
         added = _fill_register(group, progress)
         campaign = _campaign(group)
