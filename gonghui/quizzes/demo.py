@@ -7,8 +7,7 @@ and the exports look like the real thing.
 The bank and the campaign are written through the services. The register's extra staff and
 the week's participants, sittings and answers are written in bulk (COPY on PostgreSQL, one
 executemany on SQLite), encrypted and indexed as the workers import does it: writing 41,093
-sittings one service call at a time would take the demo minutes. The sample spreadsheet in
-docs/samples/ is rewritten too.
+sittings one service call at a time would take the demo minutes.
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ from gonghui.quizzes.models import (
     QuizCampaign,
     Sitting,
 )
-from gonghui.quizzes.sample import write_sample
 from gonghui.quizzes.services.banks import bank_create, question_create
 from gonghui.quizzes.services.campaigns import (
     Quota,
@@ -106,7 +104,6 @@ class Person:
 
 
 def load(*, progress=print) -> str:
-    write_sample()
     group = Org.objects.filter(code=GROUP).first()
     if group is None:
         return "quizzes: no 北京公交集团工会 in this demo tree, skipped"

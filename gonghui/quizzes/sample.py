@@ -1,4 +1,4 @@
-"""The sample question spreadsheet in docs/samples/ (rewritten by ``load_demo``): real-looking
+"""The sample question spreadsheet in docs/samples/ (``write_sample()`` rewrites it): real-looking
 questions in the columns unions use, with a few rows that the import rejects, so a new user
 sees both the result and the reasons."""
 
