@@ -164,3 +164,29 @@ def participants_export(*, scope: Scope, campaign: QuizCampaign, unit: Org | Non
     )
     _audit(scope, campaign, "participants", count, revealed=reveal)
     return handle, _("Quiz participants %(stamp)s.xlsx") % {"stamp": _stamp()}
+
+
+def questions_export(*, scope: Scope, campaign: QuizCampaign, unit: Org | None = None):
+    """Every question drawn in the campaign with how often it was answered wrong, the
+    hardest first: what the debrief goes through."""
+    figures = campaign_figures(campaign, unit=unit, question_limit=None)
+    as_of = timezone.localtime(figures.as_of).replace(tzinfo=None)
+
+    def lines():
+        for number, line in enumerate(figures.questions, start=1):
+            yield [number, line.stem, line.kind, line.answered, line.wrong, line.error_rate, as_of]
+
+    headers = [
+        _("No."),
+        _("Question"),
+        _("Question type"),
+        _("Answered"),
+        _("Answered wrong"),
+        _("Error rate (%)"),
+        _("As of"),
+    ]
+    handle, count = write_xlsx_file(
+        headers, lines(), sheet_name=_("Error rate"), widths=(6, 60, 10, 10, 10, 12, 17)
+    )
+    _audit(scope, campaign, "questions", count)
+    return handle, _("Quiz questions %(stamp)s.xlsx") % {"stamp": _stamp()}

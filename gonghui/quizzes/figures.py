@@ -172,7 +172,7 @@ def _buckets(campaign: QuizCampaign, unit: Org) -> list[tuple[str, int]]:
     ]
 
 
-def _questions(campaign: QuizCampaign, unit: Org, limit: int) -> list[QuestionLine]:
+def _questions(campaign: QuizCampaign, unit: Org, limit: int | None) -> list[QuestionLine]:
     if unit.pk == campaign.org_id:
         rows = list(
             SittingAnswer.objects.filter(campaign=campaign)
@@ -265,7 +265,7 @@ def campaign_figures(
     *,
     unit: Org | None = None,
     per_hour: bool | None = None,
-    question_limit: int = 20,
+    question_limit: int | None = 20,
 ) -> Figures:
     """The figures of ``campaign`` (fetched through the caller's scope) under ``unit``, a
     union of its subtree (default: the campaign's own union)."""

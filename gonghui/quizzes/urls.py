@@ -26,7 +26,7 @@ urlpatterns = [
             {"sheet": sheet},
             name=f"export_{sheet}",
         )
-        for sheet in ("figures", "ranking", "participants")
+        for sheet in ("figures", "ranking", "participants", "questions")
     ],
     path("banks/", views.bank_list, name="banks"),
     path("banks/new/", views.bank_create, name="bank_create"),

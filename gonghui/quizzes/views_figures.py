@@ -68,6 +68,7 @@ def export(request, quizcampaign_id: int, sheet: str):
         "figures": exports.figures_export,
         "ranking": exports.ranking_export,
         "participants": exports.participants_export,
+        "questions": exports.questions_export,
     }[sheet]
     handle, name = writer(scope=request.scope, campaign=campaign, unit=_unit(request, campaign))
     return xlsx_response(handle, name)
