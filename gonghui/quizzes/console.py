@@ -39,7 +39,7 @@ def quiz_cards(scope: Scope) -> list[FigureCard]:
             "quizzes",
             _("Online quizzes"),
             participants,
-            _("participants"),
+            _("people took part"),
             reverse("quizzes:campaigns"),
             rows,
         )

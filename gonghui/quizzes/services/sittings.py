@@ -125,8 +125,10 @@ def campaign_by_id(campaign_id: int) -> QuizCampaign:
 
 
 def forget_campaigns() -> None:
+    """Drop what this process keeps of campaigns and papers (tests, the organiser's edits)."""
     with _lock:
         _campaigns.clear()
+        _papers.clear()
 
 
 def campaign_window_error(campaign: QuizCampaign, now: datetime | None = None) -> str | None:
@@ -287,6 +289,7 @@ def sitting_start(*, participant: Participant) -> Sitting:
                 target=sitting,
                 extra={"campaign": campaign.pk, "number": number},
             )
+        _remember_paper(sitting, participant)
     except IntegrityError:
         # Another browser started this number a moment earlier: theirs is the sitting.
         winner = Sitting.objects.filter(participant=participant, number=number).first()
@@ -359,7 +362,7 @@ def _refuse_if_closed(sitting: Sitting, now: datetime) -> None:
 
 def sitting_answer_save(
     *, person: Person, sitting_id: int, question_id: int, answer: str | list[str]
-) -> Sitting:
+) -> None:
     """Save (or change, or clear with "") one answer while the sitting's time lasts.
 
     The hot path of a busy campaign, so two statements and no transaction: read the paper
@@ -367,23 +370,45 @@ def sitting_answer_save(
     answer into the JSON in the database (so answers saved at once from two tabs both stay)
     only while the sitting is unsubmitted and in time. Only when it changes nothing do we
     look for the reason."""
-    sitting = (
-        Sitting.objects.filter(pk=sitting_id, participant__phone_index=person.phone_index)
-        .only("pk", "paper", "deadline_at", "submitted_at")
-        .first()
-    )
+    sitting = _papers.get((sitting_id, person.phone_index))
     if sitting is None:
-        raise NotFoundError()
+        sitting = (
+            Sitting.objects.filter(pk=sitting_id, participant__phone_index=person.phone_index)
+            .only("pk", "paper", "deadline_at", "submitted_at")
+            .first()
+        )
+        if sitting is None:
+            raise NotFoundError()
+        _remember_paper(sitting, person)
     now = timezone.now()
     if sitting.submitted_at is None and now > sitting.deadline_at + grace():
         sitting_submit(sitting_id=sitting.pk, person=None)  # closed on this touch
     _refuse_if_closed(sitting, now)
     letters = original_letters(_paper_item(sitting, question_id), answer)
     if _merge_answer(sitting.pk, str(question_id), letters, now - grace()):
-        return sitting
+        return
+    _papers.pop((sitting.pk, person.phone_index), None)
     sitting.refresh_from_db(fields=["submitted_at", "deadline_at"])
-    _refuse_if_closed(sitting, timezone.now())
+    now = timezone.now()
+    if sitting.submitted_at is None and now > sitting.deadline_at + grace():
+        sitting_submit(sitting_id=sitting.pk, person=None)  # closed on this touch
+    _refuse_if_closed(sitting, now)
     raise ConflictError(_("Time is up for this sitting."))  # pragma: no cover (a race)
+
+
+# The paper and deadline of a sitting never change once drawn, so a process keeps the ones it
+# has seen (by sitting and phone, which is also the ownership check): most answers then cost
+# one UPDATE. Whether the sitting is still open is always the UPDATE's to say.
+_papers: dict[tuple[int, str], Sitting] = {}
+PAPERS_KEPT = 20_000
+
+
+def _remember_paper(sitting: Sitting, person: Person | Participant) -> None:
+    if len(_papers) >= PAPERS_KEPT:
+        _papers.clear()
+    _papers[(sitting.pk, person.phone_index)] = Sitting(
+        pk=sitting.pk, paper=sitting.paper, deadline_at=sitting.deadline_at, submitted_at=None
+    )
 
 
 def _merge_answer(sitting_id: int, key: str, letters: str, in_time_after: datetime) -> bool:
