@@ -53,6 +53,15 @@ PAGES = [
     ("h5-join", "/h5/join/", "worker:13900001111", None),
     ("h5-join-status", "/h5/join/status/", "worker:13700001234", None),
     ("h5-member-card", "/h5/me/card/", "worker:13700005678", "qr"),
+    ("quiz-bank", "/quizzes/banks/", "bus_admin", "open:table a[href^='/quizzes/banks/']"),
+    ("quiz-campaign", "/quizzes/", "bus_admin", "open:table a[href^='/quizzes/campaigns/']"),
+    ("quiz-links", "/quizzes/", "bus_admin",
+     "open:table a[href^='/quizzes/campaigns/'] >> scroll:[data-testid=campaign-links]"),
+    ("quiz-figures", "/quizzes/", "bus_admin",
+     "open:table a[href^='/quizzes/campaigns/'] >> open:[data-testid=open-figures]"),
+    ("quiz-ranking", "/quizzes/", "bus_admin",
+     "open:table a[href^='/quizzes/campaigns/'] >> open:[data-testid=open-figures] >> "
+     "scroll:[data-testid=fig-ranking]"),
 ]  # fmt: skip
 OUTBOX = ROOT / "var" / "sms" / "outbox.log"
 # Cookies of each worker signed in once, reused at the other screen size: asking for a second
@@ -142,7 +151,14 @@ def main() -> None:
                 elif action == "qr":
                     page.wait_for_selector("[data-testid=my-qr] svg")
                 elif action and action.startswith("open:"):
-                    for selector in action.removeprefix("open:").split(" >> open:"):
+                    for step in action.split(" >> "):
+                        verb, selector = step.split(":", 1)
+                        if verb == "scroll":  # bring a part of a long page to the top
+                            page.locator(selector).first.evaluate(
+                                "e => { e.scrollIntoView(); window.scrollBy(0, -72); }"
+                            )
+                            page.wait_for_timeout(200)
+                            continue
                         page.locator(selector).first.click()
                         page.wait_for_load_state()
                 target = OUT / f"{stem}-{size}.png"

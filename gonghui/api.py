@@ -8,6 +8,8 @@ from gonghui.core.api import ConsoleSessionAuth, TokenAuth, install_error_handle
 from gonghui.members.api import router as workers_router
 from gonghui.members.api_join import router as applications_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.quizzes.api import router as quiz_router
+from gonghui.quizzes.api_staff import router as quiz_staff_router
 from gonghui.stations.api import router as stations_router
 
 api = NinjaAPI(
@@ -27,3 +29,5 @@ api.add_router("/stations/", stations_router)
 api.add_router("/workers/", workers_router)
 api.add_router("/membership-applications/", applications_router)
 api.add_router("/care/", care_router)
+api.add_router("/quiz/", quiz_router)
+api.add_router("/quizzes/", quiz_staff_router)

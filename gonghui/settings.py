@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.members",
     "gonghui.care",
+    "gonghui.quizzes",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,10 @@ WORKER_SESSION_DAYS = envint("WORKER_SESSION_DAYS", 30)
 JOIN_DECIDE_WITHIN_DAYS = envint("JOIN_DECIDE_WITHIN_DAYS", 15)
 JOIN_ESCALATE_EVERY_DAYS = envint("JOIN_ESCALATE_EVERY_DAYS", 5)
 JOIN_MAX_OPEN_PER_PHONE = envint("JOIN_MAX_OPEN_PER_PHONE", 3)
+
+# Quizzes: answers and a submission arriving this many seconds after a sitting's deadline still
+# count (the phone's countdown ends, the request is on its way).
+QUIZ_GRACE_SECONDS = envint("QUIZ_GRACE_SECONDS", 5)
 
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without them.

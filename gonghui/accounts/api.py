@@ -47,7 +47,7 @@ def list_tokens(request):
 
 @router.delete(
     "/tokens/{token_id}",
-    response=responses(200, TokenOut, 404),
+    response=responses(200, TokenOut, 403, 404),  # 403: a console session without CSRF
     summary="Revoke one of your tokens",
 )
 def revoke_token(request, token_id: int):

@@ -64,9 +64,19 @@ def collect_samples(world: World) -> None:
 
 
 def org_field(model) -> str | None:
+    """``org``, or ``<fk>__org`` for a row that belongs to a union through its parent (a
+    question through its bank)."""
     for field in model._meta.get_fields():
         if field.name == "org" and isinstance(field, models.ForeignKey):
             return "org"
+    for field in model._meta.get_fields():
+        if isinstance(field, models.ForeignKey) and not field.null:
+            parent = field.related_model
+            if any(
+                f.name == "org" and isinstance(f, models.ForeignKey)
+                for f in parent._meta.get_fields()
+            ):
+                return f"{field.name}__org"
     return None
 
 
@@ -78,8 +88,9 @@ def victim_instance(model, world: World):
         return world.users[VICTIM_USER]
     if model is ApiToken:
         return ApiToken.objects.filter(user=world.users[VICTIM_USER]).first()
-    if org_field(model):
-        return model.objects.filter(org__path__startswith=victim.path).first()
+    lookup = org_field(model)
+    if lookup:
+        return model.objects.filter(**{f"{lookup}__path__startswith": victim.path}).first()
     return None
 
 
@@ -144,7 +155,8 @@ def victim_snapshot(world: World) -> dict:
         if model is Org:
             rows = Org.objects.filter(path__startswith=victim.path)
         elif org_field(model) and model is not AuditEvent:
-            rows = model.objects.filter(org__path__startswith=victim.path)
+            lookup = org_field(model)
+            rows = model.objects.filter(**{f"{lookup}__path__startswith": victim.path})
         else:
             continue
         snapshot[model._meta.label] = list(rows.order_by("pk").values())

@@ -1,0 +1,109 @@
+"""The worker's quiz API: token sign-in, start/resume, the sitting without the key, saving,
+submitting once, the result."""
+
+import pytest
+from django.test import Client
+
+from gonghui.accounts.services import token_create
+from gonghui.members.tests.factories import ZHANG_PHONE, add_zhang
+from gonghui.quizzes.models import Sitting
+from gonghui.quizzes.services import sittings as svc
+from gonghui.quizzes.services.drawing import forget_pools
+from gonghui.quizzes.tests.clients import api_client, h5_client
+from gonghui.quizzes.tests.factories import add_bank, add_campaign, right_answers
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    forget_pools()
+    svc.forget_campaigns()
+    yield
+    svc.forget_campaigns()
+
+
+@pytest.fixture
+def campaign(world):
+    org = world.org("bj-dc")
+    return add_campaign(org, add_bank(org), quotas=((None, "", 5),))
+
+
+def test_the_campaign_is_public_the_rest_needs_a_worker(world, campaign):
+    anyone = Client()
+    detail = anyone.get(f"/api/v1/quiz/campaigns/{campaign.token}")
+    assert detail.status_code == 200 and detail.json()["question_count"] == 5
+    assert detail.json()["open"] is True
+    assert anyone.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                       content_type=JSON).status_code == 401  # fmt: skip
+    # a staff token is not a worker token
+    _row, token = token_create(user=world.users["longtan_officer"], name="t")
+    staff = Client(headers={"authorization": f"Bearer {token}"})
+    assert staff.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                      content_type=JSON).status_code == 401  # fmt: skip
+
+
+def test_a_worker_takes_the_quiz_through_the_api(world, campaign):
+    add_zhang(world)
+    client = api_client(ZHANG_PHONE)
+    # start
+    started = client.post(
+        f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {}, content_type=JSON
+    )
+    assert started.status_code == 200, started.content
+    body = started.json()
+    assert len(body["questions"]) == 5 and 595 <= body["seconds_left"] <= 600
+    sitting = Sitting.objects.get(pk=body["id"])
+    answers = right_answers(sitting)
+    # save one, and starting again resumes with it
+    first = body["questions"][0]
+    saved = client.post(f"/api/v1/quiz/sittings/{sitting.pk}/answers",
+                        {"question": first["id"], "answer": answers[str(first["id"])]},
+                        content_type=JSON)  # fmt: skip
+    assert saved.status_code == 200
+    again = client.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {}, content_type=JSON)
+    assert again.json()["id"] == sitting.pk
+    assert again.json()["questions"][0]["chosen"] == answers[str(first["id"])]
+    # submit the rest; resend; read the result
+    url = f"/api/v1/quiz/sittings/{sitting.pk}/submit"
+    result = client.post(url, {"answers": answers}, content_type=JSON).json()
+    assert (result["score"], result["passed"], result["total"]) == (100, True, 5)
+    assert len(result["review"]) == 5 and result["review"][0]["explanation"].startswith("解析")
+    resent = client.post(url, {"answers": {}}, content_type=JSON).json()
+    assert resent == result
+    read = client.get(f"/api/v1/quiz/sittings/{sitting.pk}/result").json()
+    assert read["score"] == 100 and read["submitted_at"] == result["submitted_at"]
+    # the sitting itself no longer lists questions; a new one is refused
+    assert client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"] == []
+    refused = client.post(
+        f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {}, content_type=JSON
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "no_sittings_left"
+
+
+def test_errors_have_the_api_shape(world, campaign):
+    add_zhang(world)
+    client = api_client(ZHANG_PHONE)
+    sitting_id = client.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                             content_type=JSON).json()["id"]  # fmt: skip
+    bad = client.post(f"/api/v1/quiz/sittings/{sitting_id}/answers",
+                      {"question": 999999, "answer": "A"}, content_type=JSON)  # fmt: skip
+    assert bad.status_code == 400 and set(bad.json()) == {"code", "message", "fields"}
+    early = client.get(f"/api/v1/quiz/sittings/{sitting_id}/result")
+    assert early.status_code == 404
+    other = api_client("13900003333")
+    assert other.get(f"/api/v1/quiz/sittings/{sitting_id}").status_code == 404
+
+
+def test_the_h5_session_works_for_the_api_with_its_csrf_check(world, campaign):
+    add_zhang(world)
+    browser = h5_client(ZHANG_PHONE)
+    assert browser.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                        content_type=JSON).status_code == 200  # fmt: skip
+    # a request from another site riding on the cookie, without the CSRF token, is refused
+    forged = Client(enforce_csrf_checks=True)
+    forged.cookies = browser.cookies
+    response = forged.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                           content_type=JSON)  # fmt: skip
+    assert response.status_code in (401, 403)
