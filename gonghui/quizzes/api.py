@@ -15,13 +15,14 @@ import base64
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from gonghui.core.api import responses
 from gonghui.core.context import client_ip
 from gonghui.core.crypto import encrypt
-from gonghui.core.errors import NotFoundError
+from gonghui.core.errors import ApplicationError, NotFoundError
 from gonghui.members import identity
 from gonghui.members.services.identity import (
     otp_request,
@@ -154,8 +155,15 @@ class QuizWorkerSittingOut(Schema):
 
 
 class QuizWorkerAnswerIn(Schema):
-    question: int
-    answer: str = Field("", max_length=6, description="Letters as shown, e.g. B or AC; '' clears")
+    question: int | None = Field(None, description="To save one answer: the question's id")
+    answer: str = Field(
+        "", max_length=6, description="Its letters as shown, e.g. B or AC; '' clears"
+    )
+    answers: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Or several at once: question id -> letters as shown ('' clears)",
+    )
 
 
 class QuizWorkerSubmitIn(Schema):
@@ -339,11 +347,15 @@ def sitting_detail(request, sitting_id: int):
     "/sittings/{sitting_id}/answers",
     auth=WORKER_AUTH,
     response=responses(200, QuizWorkerOkOut),
-    summary="Save one answer while the time lasts",
+    summary="Save answers while the time lasts: one, or several at once",
 )
 def answer_save(request, sitting_id: int, payload: QuizWorkerAnswerIn):
-    svc.sitting_answer_save(person=request.person, sitting_id=sitting_id,
-                            question_id=payload.question, answer=payload.answer)  # fmt: skip
+    answers = dict(payload.answers)
+    if payload.question is not None:
+        answers[str(payload.question)] = payload.answer
+    if not answers:
+        raise ApplicationError(_("Send an answer."), fields={"answers": [_("Send an answer.")]})
+    svc.sitting_answers_save(person=request.person, sitting_id=sitting_id, answers=answers)
     return {"ok": True}
 
 

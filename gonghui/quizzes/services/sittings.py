@@ -18,6 +18,7 @@ submitting are.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import fastsql
 from gonghui.core.audit import audit_record
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
@@ -363,13 +365,23 @@ def _refuse_if_closed(sitting: Sitting, now: datetime) -> None:
 def sitting_answer_save(
     *, person: Person, sitting_id: int, question_id: int, answer: str | list[str]
 ) -> None:
-    """Save (or change, or clear with "") one answer while the sitting's time lasts.
+    """Save (or change, or clear with "") one answer while the sitting's time lasts."""
+    sitting_answers_save(person=person, sitting_id=sitting_id, answers={str(question_id): answer})
+
+
+def sitting_answers_save(
+    *, person: Person, sitting_id: int, answers: dict[str, str | list[str]]
+) -> None:
+    """Save (or change, or clear with "") answers while the sitting's time lasts: one, as a
+    page saves each choice, or several at once, as a client that saves what was chosen
+    since its last save does (question id -> letters as shown).
 
     The hot path of a busy campaign, so two statements and no transaction: read the paper
-    (to undo the shuffle and check the choice), then one conditional UPDATE that merges the
-    answer into the JSON in the database (so answers saved at once from two tabs both stay)
-    only while the sitting is unsubmitted and in time. Only when it changes nothing do we
-    look for the reason."""
+    (to undo the shuffle and check the choices; kept per process once seen), then one
+    conditional UPDATE that merges the answers into the JSON in the database (so answers
+    saved at once from two tabs all stay) only while the sitting is unsubmitted and in time.
+    Only when it changes nothing do we look for the reason. A bad choice refuses the whole
+    batch before anything is written."""
     sitting = _papers.get((sitting_id, person.phone_index))
     if sitting is None:
         sitting = (
@@ -384,8 +396,11 @@ def sitting_answer_save(
     if sitting.submitted_at is None and now > sitting.deadline_at + grace():
         sitting_submit(sitting_id=sitting.pk, person=None)  # closed on this touch
     _refuse_if_closed(sitting, now)
-    letters = original_letters(_paper_item(sitting, question_id), answer)
-    if _merge_answer(sitting.pk, str(question_id), letters, now - grace()):
+    changes = {}
+    for key, shown in answers.items():
+        item = _paper_item(sitting, _question_id(key))
+        changes[str(item["q"])] = original_letters(item, shown)
+    if not changes or _merge_answers(sitting.pk, changes, now - grace()):
         return
     _papers.pop((sitting.pk, person.phone_index), None)
     sitting.refresh_from_db(fields=["submitted_at", "deadline_at"])
@@ -394,6 +409,15 @@ def sitting_answer_save(
         sitting_submit(sitting_id=sitting.pk, person=None)  # closed on this touch
     _refuse_if_closed(sitting, now)
     raise ConflictError(_("Time is up for this sitting."))  # pragma: no cover (a race)
+
+
+def _question_id(key: str | int) -> int:
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        raise ApplicationError(
+            _("This question is not on your paper."), fields={"question": [_("Not on the paper.")]}
+        ) from None
 
 
 # The paper and deadline of a sitting never change once drawn, so a process keeps the ones it
@@ -411,20 +435,18 @@ def _remember_paper(sitting: Sitting, person: Person | Participant) -> None:
     )
 
 
-def _merge_answer(sitting_id: int, key: str, letters: str, in_time_after: datetime) -> bool:
-    """``answers[key] = letters`` ("" removes it) in one statement, if still open and in time."""
+def _merge_answers(sitting_id: int, changes: dict[str, str], in_time_after: datetime) -> bool:
+    """``answers[key] = letters`` for each change ("" removes the key) in one statement, if
+    the sitting is still open and in time."""
     table = Sitting._meta.db_table
+    cleared = [key for key, letters in changes.items() if not letters]
+    chosen = {key: letters for key, letters in changes.items() if letters}
     if connection.vendor == "postgresql":
-        change = (
-            "answers - %s" if not letters else "answers || jsonb_build_object(%s::text, %s::text)"
-        )
-    else:
-        path = "'$.\"' || %s || '\"'"  # SQL: '$."' || key || '"'
-        change = (
-            f"json_remove(answers, {path})" if not letters else f"json_set(answers, {path}, %s)"
-        )
-    params = [key] if not letters else [key, letters]
-    with connection.cursor() as cursor:
+        change, params = "(answers - %s::text[]) || %s::jsonb", [cleared, json.dumps(chosen)]
+    else:  # SQLite: a JSON merge patch, where null removes a key
+        patch = {**dict.fromkeys(cleared), **chosen}
+        change, params = "json_patch(answers, %s)", [json.dumps(patch)]
+    with fastsql.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET answers = {change} "  # noqa: S608 (names are ours)
             "WHERE id = %s AND submitted_at IS NULL AND deadline_at >= %s",

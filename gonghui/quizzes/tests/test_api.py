@@ -107,3 +107,30 @@ def test_the_h5_session_works_for_the_api_with_its_csrf_check(world, campaign):
     response = forged.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
                            content_type=JSON)  # fmt: skip
     assert response.status_code in (401, 403)
+
+
+def test_several_answers_are_saved_in_one_request_or_none_of_them(world, campaign):
+    add_zhang(world)
+    client = api_client(ZHANG_PHONE)
+    started = client.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                          content_type=JSON).json()  # fmt: skip
+    sitting = Sitting.objects.get(pk=started["id"])
+    answers = right_answers(sitting)
+    url = f"/api/v1/quiz/sittings/{sitting.pk}/answers"
+    first, second, third = (str(q["id"]) for q in started["questions"][:3])
+    batch = {first: answers[first], second: answers[second], third: answers[third]}
+    assert client.post(url, {"answers": batch}, content_type=JSON).status_code == 200
+    # one choice not among the options refuses the whole batch, and nothing of it is saved
+    refused = client.post(url, {"answers": {first: "", second: "F"}}, content_type=JSON)
+    assert refused.status_code == 400
+    shown = {q["id"]: q["chosen"] for q in client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]}  # fmt: skip
+    assert [shown[int(k)] for k in (first, second, third)] == [batch[first], batch[second], batch[third]]  # fmt: skip
+    # '' clears one while another changes
+    assert client.post(url, {"answers": {first: ""}}, content_type=JSON).status_code == 200
+    shown = {q["id"]: q["chosen"] for q in client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]}  # fmt: skip
+    assert shown[int(first)] == "" and shown[int(second)] == batch[second]
+    # nothing to save is a bad request; after submission saves are refused
+    assert client.post(url, {}, content_type=JSON).status_code == 400
+    client.post(f"/api/v1/quiz/sittings/{sitting.pk}/submit", {}, content_type=JSON)
+    late = client.post(url, {"answers": {first: answers[first]}}, content_type=JSON)
+    assert late.status_code == 409 and late.json()["code"] == "submitted"
