@@ -35,7 +35,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changes
 
 
-def audit_record(
+def audit_event(
     *,
     action: str,
     scope=None,
@@ -46,11 +46,8 @@ def audit_record(
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``before``/``after`` are snapshots; only what changed is kept.
-
-    Pass the acting ``scope`` from console and API use cases, or a bare ``actor`` from the
-    CLI and the demo loader (no acting org there).
-    """
+    """One event, not yet written: ``audit_record`` writes it, a hot path may write it in
+    its own statement (``fastsql.insert_parts``)."""
     meta = current_meta()
     if scope is not None:
         actor = scope.user
@@ -58,20 +55,25 @@ def audit_record(
     if extra:
         changes.update({key: mask_value(key, value) for key, value in extra.items()})
     user = actor if getattr(actor, "pk", None) else None
-    # Every write of every service passes here: a plain INSERT, not the ORM's save().
-    return insert(
-        AuditEvent(
-            actor=user,
-            actor_username=getattr(user, "username", "") or "",
-            org=org,
-            acting_org_id=scope.acting_org_id if scope is not None else None,
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            object_repr=str(target)[:255] if target is not None else "",
-            changes=changes,
-            ip=meta.ip,
-            user_agent=meta.user_agent[:255],
-            via=meta.via,
-        )
+    return AuditEvent(
+        actor=user,
+        actor_username=getattr(user, "username", "") or "",
+        org=org,
+        acting_org_id=scope.acting_org_id if scope is not None else None,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        changes=changes,
+        ip=meta.ip,
+        user_agent=meta.user_agent[:255],
+        via=meta.via,
     )
+
+
+def audit_record(**event) -> AuditEvent:
+    """Append one event (the arguments of ``audit_event``). ``before``/``after`` are snapshots;
+    only what changed is kept. Pass the acting ``scope`` from console and API use cases, or a
+    bare ``actor`` from the CLI and the demo loader (no acting org there)."""
+    # Every write of every service passes here: a plain INSERT, not the ORM's save().
+    return insert(audit_event(**event))

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -56,8 +57,14 @@ def _channel(request):
 @never_cache
 def campaign(request, quizcampaign_token: str):
     """The landing page of a poster's link or QR code: what the quiz is and how it goes."""
+    # The same for everyone not signed in (most visitors: the poster's link), so kept.
+    worker_identity = identity.current_identity(request)
+    branch_code = request.GET.get("branch", "")
+    key = ("landing", quizcampaign_token, branch_code, get_language())
+    if worker_identity is None and (kept := svc.kept_page(key)) is not None:
+        return HttpResponse(kept)
     quiz = svc.campaign_by_token(quizcampaign_token)
-    branch = _branch(quiz, request.GET.get("branch", ""))
+    branch = _branch(quiz, branch_code)
     context = {
         "campaign": quiz,
         "branch": branch,
@@ -66,10 +73,12 @@ def campaign(request, quizcampaign_token: str):
         "enter_url": _enter_url(quiz, branch),
         "participant": None,
     }
-    worker_identity = identity.current_identity(request)
     if worker_identity is not None:
         context["participant"] = svc.participant_for(quiz, person_of(worker_identity))
-    return render(request, "quizzes/h5/campaign.html", context)
+    response = render(request, "quizzes/h5/campaign.html", context)
+    if worker_identity is None:
+        svc.keep_page(key, response.content)
+    return response
 
 
 def _units(campaign) -> list[Org]:

@@ -48,8 +48,11 @@ def reveals(sitting: Sitting, campaign: QuizCampaign) -> bool:
 def paper_view(sitting: Sitting, campaign: QuizCampaign) -> list[QuestionView]:
     reveal = reveals(sitting, campaign)
     fields = ["id", "kind", "stem", "options"] + (["answer", "explanation"] if reveal else [])
-    ids = [item["q"] for item in sitting.paper]
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).only(*fields)}
+    # a submission on PostgreSQL has read the questions already (services/hotpath.py)
+    questions = getattr(sitting, "questions_read", None)
+    if questions is None:
+        ids = [item["q"] for item in sitting.paper]
+        questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).only(*fields)}
     labels = dict(QuestionKind.choices)
     views = []
     for number, item in enumerate(sitting.paper, start=1):

@@ -123,14 +123,20 @@ def test_several_answers_are_saved_in_one_request_or_none_of_them(world, campaig
     # one choice not among the options refuses the whole batch, and nothing of it is saved
     refused = client.post(url, {"answers": {first: "", second: "F"}}, content_type=JSON)
     assert refused.status_code == 400
-    shown = {q["id"]: q["chosen"] for q in client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]}  # fmt: skip
-    assert [shown[int(k)] for k in (first, second, third)] == [batch[first], batch[second], batch[third]]  # fmt: skip
+    shown = chosen(client, sitting)
+    assert [shown[k] for k in (first, second, third)] == [batch[k] for k in (first, second, third)]
     # '' clears one while another changes
     assert client.post(url, {"answers": {first: ""}}, content_type=JSON).status_code == 200
-    shown = {q["id"]: q["chosen"] for q in client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]}  # fmt: skip
-    assert shown[int(first)] == "" and shown[int(second)] == batch[second]
+    shown = chosen(client, sitting)
+    assert shown[first] == "" and shown[second] == batch[second]
     # nothing to save is a bad request; after submission saves are refused
     assert client.post(url, {}, content_type=JSON).status_code == 400
     client.post(f"/api/v1/quiz/sittings/{sitting.pk}/submit", {}, content_type=JSON)
     late = client.post(url, {"answers": {first: answers[first]}}, content_type=JSON)
     assert late.status_code == 409 and late.json()["code"] == "submitted"
+
+
+def chosen(client, sitting) -> dict[str, str]:
+    """The letters the sitting shows as chosen, by question id."""
+    questions = client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]
+    return {str(q["id"]): q["chosen"] for q in questions}

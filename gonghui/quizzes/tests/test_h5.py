@@ -41,6 +41,21 @@ def test_the_link_shows_the_quiz_to_anyone_with_the_branch_it_came_from(world, c
     assert f"/h5/quiz/{campaign.token}/enter/?branch=bj-dc-lt" in body
 
 
+def test_the_landing_page_is_kept_for_visitors_and_carries_no_ones_csrf_token(world, campaign):
+    url = f"/h5/quiz/{campaign.token}/"
+    first = Client().get(url, {"branch": "bj-dc-lt"})
+    again = Client().get(url, {"branch": "bj-dc-lt"})
+    assert first.content == again.content  # the kept page, read by the next visitor
+    assert b"csrf" not in first.content.lower() and "csrftoken" not in first.cookies
+    # a signed-in worker gets their own page: their score once they have one
+    add_zhang(world)
+    worker = h5_client(ZHANG_PHONE)
+    sitting = _start(worker, campaign)
+    worker.post(f"/h5/quiz/sittings/{sitting.pk}/submit/", right_answers(sitting))
+    assert "您的成绩" in worker.get(url, {"branch": "bj-dc-lt"}).content.decode()
+    assert "您的成绩" not in Client().get(url, {"branch": "bj-dc-lt"}).content.decode()
+
+
 def test_a_draft_or_unknown_campaign_is_not_found(world, campaign):
     campaign.status = "draft"
     campaign.save()

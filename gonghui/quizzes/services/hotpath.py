@@ -1,0 +1,162 @@
+"""The quiz week's two heavy steps, start and submit, in few round trips on PostgreSQL.
+
+Tens of thousands of workers sit a campaign in a week, most of them in its first evenings,
+so starting and submitting a sitting each cost a handful of statements here instead of a
+dozen ORM queries: the rows a step needs are read (and locked) in one SELECT, and what it
+writes (sitting, answer rows, participant, audit event) goes in one statement of
+data-modifying CTEs. The rules are the same as in sittings.py, which keeps the ORM versions
+for SQLite and for the rare cases (a resent submission, a race between two browsers), and
+the same tests run against both.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from gonghui.core import fastsql
+from gonghui.core.audit import audit_event
+from gonghui.orgs.models import Org
+from gonghui.quizzes.models import Participant, Question, Sitting, SittingAnswer
+from gonghui.quizzes.services.scoring import SittingScore, counted_score, passes
+
+
+@dataclass
+class Locked:
+    """A sitting locked for submission, with its participant's counters and its questions
+    (with their keys: for scoring, and for the result's review where the campaign shows it)."""
+
+    sitting: Sitting
+    participant: Participant
+    questions: dict[int, Question]
+
+
+SITTING, PARTICIPANT = Sitting._meta.db_table, Participant._meta.db_table
+QUESTION, ANSWER = Question._meta.db_table, SittingAnswer._meta.db_table
+
+_LOCK_SITTING = f"""
+SELECT s.campaign_id, s.participant_id, s.org_id, s.number, s.paper, s.answers,
+       s.started_at, s.deadline_at, s.submitted_at,
+       p.sittings_count, p.submitted_count, p.best_score,
+       (SELECT jsonb_agg(jsonb_build_array(q.id, q.kind, q.answer, q.stem, q.options,
+                                           q.explanation))
+          FROM {QUESTION} q
+         WHERE q.id IN (SELECT (e->>'q')::bigint FROM jsonb_array_elements(s.paper) e))
+  FROM {SITTING} s JOIN {PARTICIPANT} p ON p.id = s.participant_id
+ WHERE s.id = %s AND (p.phone_index = %s OR %s)
+   FOR UPDATE OF s, p
+"""  # noqa: S608 (names are ours)
+QUESTION_FIELDS = ("pk", "kind", "answer", "stem", "options", "explanation")
+
+
+def lock_sitting(sitting_id: int, phone_index: str | None) -> Locked | None:
+    """The sitting (the person's own, unless ``phone_index`` is None) and its participant,
+    row-locked until the transaction ends; None when there is no such sitting."""
+    with fastsql.cursor() as cursor:
+        cursor.execute(_LOCK_SITTING, [sitting_id, phone_index or "", phone_index is None])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (campaign_id, participant_id, org_id, number, paper, answers, started_at, deadline_at,
+     submitted_at, sittings_count, submitted_count, best_score, questions) = row  # fmt: skip
+    sitting = Sitting(
+        pk=sitting_id,
+        campaign_id=campaign_id,
+        participant_id=participant_id,
+        org_id=org_id,
+        number=number,
+        paper=json.loads(paper),
+        answers=json.loads(answers),
+        started_at=started_at,
+        deadline_at=deadline_at,
+        submitted_at=submitted_at,
+    )
+    participant = Participant(
+        pk=participant_id,
+        campaign_id=campaign_id,
+        sittings_count=sittings_count,
+        submitted_count=submitted_count,
+        best_score=best_score,
+    )
+    for instance in (sitting, participant):
+        fastsql.mark_saved(instance, instance.pk)
+    by_id = {}
+    for values in json.loads(questions or "[]"):
+        question = Question(**dict(zip(QUESTION_FIELDS, values, strict=True)))
+        by_id[question.pk] = question
+    return Locked(sitting, participant, by_id)
+
+
+_CLOSE = f"""
+WITH s AS (
+  UPDATE {SITTING}
+     SET answers = %s::jsonb, score = %s, correct_count = %s, passed = %s,
+         submitted_at = %s, closed_on_expiry = %s
+   WHERE id = %s
+), a AS (
+  INSERT INTO {ANSWER} (campaign_id, sitting_id, question_id, chosen, is_correct)
+  SELECT %s, %s, question, chosen, correct
+    FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS t(question, chosen, correct)
+), e AS (
+  INSERT INTO {{audit_table}} {{audit_columns}} VALUES ({{audit_marks}})
+)
+UPDATE {PARTICIPANT}
+   SET submitted_count = %s, best_score = %s, counted_score = %s, passed = %s,
+       last_submitted_at = %s
+ WHERE id = %s
+"""  # noqa: S608 (names are ours)
+
+
+def close_sitting(locked: Locked, result: SittingScore, *, campaign, now: datetime,
+                  late: bool) -> None:  # fmt: skip
+    """Score, close and count a locked sitting in one statement (``_score_and_close`` and
+    ``_count`` of sittings.py), with its audit event; updates ``locked``'s objects."""
+    sitting, participant = locked.sitting, locked.participant
+    sitting.score, sitting.correct_count = result.score, result.correct_count
+    sitting.passed = passes(result.score, campaign.pass_mark)
+    sitting.submitted_at = min(now, sitting.deadline_at) if late else now
+    sitting.closed_on_expiry = late
+    previous_best = participant.best_score
+    participant.submitted_count += 1
+    participant.best_score = max(result.score, previous_best or 0)
+    # sittings run one after another, so this one is the latest submitted
+    participant.counted_score = counted_score(
+        campaign.counting, [s for s in (previous_best, result.score) if s is not None]
+    )
+    participant.passed = passes(participant.counted_score, campaign.pass_mark)
+    participant.last_submitted_at = sitting.submitted_at
+    event = audit_event(
+        action="quizzes.sitting_submit",
+        org=Org(pk=sitting.org_id),
+        target=sitting,
+        extra={"score": sitting.score, "closed_on_expiry": late},
+    )
+    table, columns, marks, values = fastsql.insert_parts(event)
+    marked = result.marked
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            _CLOSE.format(audit_table=table, audit_columns=columns, audit_marks=marks),
+            [
+                json.dumps(sitting.answers),
+                sitting.score,
+                sitting.correct_count,
+                sitting.passed,
+                sitting.submitted_at,
+                late,
+                sitting.pk,
+                sitting.campaign_id,
+                sitting.pk,
+                [m.question_id for m in marked],
+                [m.chosen for m in marked],
+                [m.correct for m in marked],
+                *values,
+                participant.submitted_count,
+                participant.best_score,
+                participant.counted_score,
+                participant.passed,
+                participant.last_submitted_at,
+                participant.pk,
+            ],  # fmt: skip
+        )
+    sitting.participant = participant
