@@ -294,8 +294,9 @@ def main() -> None:
     for failure, n in sorted(result["phase_failures"].items()):
         print(f"  failed before the replay: {failure} x {n}")
     phases = result["phases"]
+    sent = {name: phase["requests"] + phase["failed"] for name, phase in phases.items()}
     cpu_ms = {
-        name: phase["cpu_seconds"] * 1000 / phase["requests"] if phase["requests"] else 0
+        name: phase["cpu_seconds"] * 1000 / sent[name] if sent[name] else 0
         for name, phase in phases.items()
     }
     print(
@@ -308,7 +309,7 @@ def main() -> None:
         f"check: {checked['participants']} participants, {checked['scored']} with one scored "
         f"sitting, {checked['bad_answer_rows']} sittings without exactly 10 answer rows"
     )
-    print(f"rerun: .venv/bin/python bench/quiz_load.py{' --quick' if options.quick else ''}")
+    print(f"rerun: .venv/bin/python bench/quiz_load.py {' '.join(sys.argv[1:])}".rstrip())
     submit_p99 = steps["submit"]["p99_ms"] if "submit" in steps else 0
     ratio = result["answer_rps"] / result["trivial_rps"] if result["trivial_rps"] else 0
     print(

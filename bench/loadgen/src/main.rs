@@ -273,7 +273,9 @@ struct Lane<'a> {
     config: &'a Config,
     codes: &'a Codes,
     stats: Stats,
+    /// Requests sent, and those of them that failed.
     requests: u64,
+    failed: u64,
     buf: Vec<u8>,
 }
 
@@ -287,6 +289,7 @@ impl Lane<'_> {
             codes,
             stats: Stats::default(),
             requests: 0,
+            failed: 0,
             buf: Vec::with_capacity(16 * 1024),
         }
     }
@@ -296,6 +299,9 @@ impl Lane<'_> {
         let result = http::call(self.config.server, request, &mut self.buf);
         self.stats.latency[step].push(started.elapsed().as_secs_f64());
         self.requests += 1;
+        if !matches!(result, Ok(ref response) if response.status == 200) {
+            self.failed += 1;
+        }
         match result {
             Ok(response) if response.status == 200 => Ok(response.body),
             Ok(response) => {
@@ -539,6 +545,7 @@ impl Cpu {
 
 // -- the phases ----------------------------------------------------------------------------
 
+/// One phase: requests answered as expected, requests that failed, wall and CPU time.
 struct Phase {
     requests: u64,
     failed: u64,
@@ -706,18 +713,19 @@ fn main() {
                 }
             }
         }
-        (lane.stats, lane.requests)
+        (lane.stats, lane.requests, lane.failed)
     });
     let seconds = started.elapsed().as_secs_f64();
     let mut stats = Stats::default();
-    let mut requests = 0;
-    for (lane_stats, lane_requests) in lanes {
+    let (mut sent, mut failed) = (0, 0);
+    for (lane_stats, lane_sent, lane_failed) in lanes {
         stats.merge(lane_stats);
-        requests += lane_requests;
+        sent += lane_sent;
+        failed += lane_failed;
     }
     let replay = Phase {
-        requests,
-        failed: stats.failures.values().sum(),
+        requests: sent - failed,
+        failed,
         seconds,
         cpu: cpu_times().since(cpu),
     };
