@@ -60,13 +60,22 @@ def _insert_columns(model: type[models.Model], vendor: str) -> tuple[list, str, 
     return fields, columns, marks
 
 
-def insert_parts(instance: models.Model) -> tuple[str, str, str, list]:
+def insert_parts(
+    instance: models.Model, sql: dict[str, str] | None = None
+) -> tuple[str, str, str, list]:
     """``(table, "(col, ...)", "%s, ...", values)`` to INSERT ``instance`` (its primary key
     left to the database), each value prepared by its field as ``save()`` does; the
-    placeholders also serve ``INSERT ... SELECT``."""
+    placeholders also serve ``INSERT ... SELECT``. ``sql`` gives some fields (by attname) an
+    SQL expression instead of a value, such as a column of a CTE's row in
+    ``INSERT ... SELECT ... FROM cte``."""
     db = _db()
     fields, columns, marks = _insert_columns(type(instance), db.vendor)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
+    sql = sql or {}
+    values = [
+        f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields if f.attname not in sql
+    ]
+    if sql:
+        marks = [sql.get(f.attname, mark) for f, mark in zip(fields, marks, strict=True)]
     return db.ops.quote_name(instance._meta.db_table), columns, ", ".join(marks), values
 
 

@@ -327,10 +327,8 @@ def campaign_detail(request, quizcampaign_token: str):
 def sitting_start(request, quizcampaign_token: str, payload: QuizWorkerStartIn):
     quiz = svc.campaign_by_token(quizcampaign_token)
     org = Org.objects.filter(code=payload.org).first() if payload.org else None
-    participant = svc.participant_identify(
-        campaign=quiz, person=request.person, name=payload.name, org=org
-    )
-    return _sitting_out(svc.sitting_start(participant=participant))
+    sitting = svc.sitting_begin(campaign=quiz, person=request.person, name=payload.name, org=org)
+    return _sitting_out(sitting)
 
 
 @router.get(

@@ -111,10 +111,9 @@ def enter(request, quizcampaign_token: str):
         org = Org.objects.filter(pk=request.POST.get("org") or 0).first() or branch
         token = _channel(request)
         try:
-            participant = svc.participant_identify(
+            sitting = svc.sitting_begin(
                 campaign=quiz, person=person, name=request.POST.get("name", ""), org=org
             )
-            sitting = svc.sitting_start(participant=participant)
         except ApplicationError as error:
             context.update(
                 error=error.message, errors=error.fields, name=request.POST.get("name", "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gonghui.quizzes.models import LETTERS, Question, QuestionKind, QuizCampaign, Sitting
-from gonghui.quizzes.services.sittings import shown_letters
+from gonghui.quizzes.services.sittings import question_texts, shown_letters
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,12 @@ def reveals(sitting: Sitting, campaign: QuizCampaign) -> bool:
 
 def paper_view(sitting: Sitting, campaign: QuizCampaign) -> list[QuestionView]:
     reveal = reveals(sitting, campaign)
-    fields = ["id", "kind", "stem", "options"] + (["answer", "explanation"] if reveal else [])
-    # a submission on PostgreSQL has read the questions already (services/hotpath.py)
-    questions = getattr(sitting, "questions_read", None)
-    if questions is None:
-        ids = [item["q"] for item in sitting.paper]
+    ids = [item["q"] for item in sitting.paper]
+    if not reveal:
+        questions = question_texts(ids)  # kind, stem and options only
+    elif (questions := getattr(sitting, "questions_read", None)) is None:
+        # (a submission on PostgreSQL has read them already: services/hotpath.py)
+        fields = ["id", "kind", "stem", "options", "answer", "explanation"]
         questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).only(*fields)}
     labels = dict(QuestionKind.choices)
     views = []

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from gonghui.core import fastsql
 from gonghui.core.audit import audit_event
+from gonghui.core.models import AuditEvent
+from gonghui.members.models import Worker
 from gonghui.orgs.models import Org
 from gonghui.quizzes.models import Participant, Question, Sitting, SittingAnswer
 from gonghui.quizzes.services.scoring import SittingScore, counted_score, passes
@@ -159,4 +161,73 @@ def close_sitting(locked: Locked, result: SittingScore, *, campaign, now: dateti
                 participant.pk,
             ],  # fmt: skip
         )
+    sitting.participant = participant
+
+
+# -- Start ------------------------------------------------------------------------------------
+
+WORKER, ORG = Worker._meta.db_table, Org._meta.db_table
+
+_ENTRY = f"""
+SELECT p.id, w.id, w.name, w.org_id, o.path
+  FROM (SELECT 1) one
+  LEFT JOIN {PARTICIPANT} p ON p.campaign_id = %s AND p.phone_index = %s
+  LEFT JOIN LATERAL (
+       SELECT id, name, org_id FROM {WORKER}
+        WHERE phone_index = %s AND p.id IS NULL
+        ORDER BY updated_at DESC, id DESC LIMIT 1) w ON true
+  LEFT JOIN {ORG} o ON o.id = w.org_id
+"""  # noqa: S608 (names are ours)
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """A person about to take part for the first time, as the register knows them."""
+
+    worker_id: int
+    name: str
+    org_id: int
+    org_path: str
+
+
+def newcomer(campaign, phone_index: str) -> Newcomer | None:
+    """The register's worker with this phone, in one statement, if they have not taken part
+    in the campaign yet (and are in the register at all); None otherwise."""
+    with fastsql.cursor() as cursor:
+        cursor.execute(_ENTRY, [campaign.pk, phone_index, phone_index])
+        participant_id, worker_id, name, org_id, org_path = cursor.fetchone()
+    if participant_id is not None or worker_id is None:
+        return None
+    return Newcomer(worker_id, name, org_id, org_path)
+
+
+def join_and_start(participant: Participant, sitting: Sitting, join: AuditEvent,
+                   start: AuditEvent) -> None:  # fmt: skip
+    """Insert a new participant with their first sitting and both audit events in one
+    statement (``_participant_create`` and ``sitting_start`` of sittings.py); sets the new
+    primary keys. A participant already there (another tab, a moment earlier) makes it fail
+    whole with an IntegrityError."""
+    p_table, p_columns, p_marks, p_values = fastsql.insert_parts(participant)
+    s_table, s_columns, s_marks, s_values = fastsql.insert_parts(
+        sitting, sql={"participant_id": "p.id"}
+    )
+    j_table, j_columns, j_marks, j_values = fastsql.insert_parts(
+        join, sql={"object_id": "p.id::text"}
+    )
+    _table, _columns, t_marks, t_values = fastsql.insert_parts(
+        start, sql={"object_id": "s.id::text", "object_repr": "p.id::text || ' #1'"}
+    )
+    statement = f"""
+    WITH p AS (INSERT INTO {p_table} {p_columns} VALUES ({p_marks}) RETURNING id),
+         s AS (INSERT INTO {s_table} {s_columns} SELECT {s_marks} FROM p RETURNING id),
+         e AS (INSERT INTO {j_table} {j_columns} SELECT {j_marks} FROM p
+               UNION ALL SELECT {t_marks} FROM p, s)
+    SELECT p.id, s.id FROM p, s
+    """  # noqa: S608 (names are ours)
+    with fastsql.cursor() as cursor:
+        cursor.execute(statement, [*p_values, *s_values, *j_values, *t_values])
+        participant_id, sitting_id = cursor.fetchone()
+    fastsql.mark_saved(participant, participant_id)
+    fastsql.mark_saved(sitting, sitting_id)
+    sitting.participant_id = participant_id
     sitting.participant = participant

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import fastsql
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from gonghui.core.pii import mask_phone
@@ -134,11 +135,38 @@ def forget_campaigns() -> None:
         _campaigns.clear()
         _pages.clear()
         _papers.clear()
+        _texts.clear()
 
 
 # Pages that show a campaign the same way to every visitor (the H5 landing page for those
 # not signed in), rendered once per process and kept as long as the campaign itself.
 _pages: dict[tuple, tuple[float, bytes]] = {}
+
+
+# What a paper shows of its questions before submission (never the key), kept like the
+# campaign: a busy campaign's papers are drawn from the same few hundred questions.
+_texts: dict[int, tuple[float, Question]] = {}
+
+
+def question_texts(ids: list[int]) -> dict[int, Question]:
+    """Questions by id with their kind, stem and options only."""
+    now = time.monotonic()
+    found, missing = {}, []
+    for qid in ids:
+        kept = _texts.get(qid)
+        if kept is not None and now - kept[0] < CAMPAIGN_SECONDS:
+            found[qid] = kept[1]
+        else:
+            missing.append(qid)
+    if missing:
+        read = Question.objects.filter(pk__in=missing).only("id", "kind", "stem", "options")
+        with _lock:
+            if len(_texts) >= 20_000:
+                _texts.clear()
+            for question in read:
+                _texts[question.pk] = (now, question)
+                found[question.pk] = question
+    return found
 
 
 def kept_page(key: tuple) -> bytes | None:
@@ -320,6 +348,62 @@ def sitting_start(*, participant: Participant) -> Sitting:
         if winner is not None and winner.submitted_at is None:
             return winner
         raise _no_sittings_left(campaign) from None
+    return sitting
+
+
+def sitting_begin(
+    *, campaign: QuizCampaign, person: Person, name: str = "", org: Org | None = None
+) -> Sitting:
+    """Identify the person and start their sitting, or resume the open one (the start
+    button). On PostgreSQL a registered worker's first start, the common case of a quiz
+    week, takes two statements (hotpath.py); anything else goes the general way."""
+    if connection.vendor == "postgresql" and not _load(pk=campaign.pk)[1]:
+        sitting = _first_start(campaign, person)
+        if sitting is not None:
+            return sitting
+    participant = participant_identify(campaign=campaign, person=person, name=name, org=org)
+    return sitting_start(participant=participant)
+
+
+def _first_start(campaign: QuizCampaign, person: Person) -> Sitting | None:
+    """``participant_identify`` + ``sitting_start`` for a worker of the register who has not
+    taken part yet; None when that is not the case (or another tab got there first)."""
+    now = timezone.now()
+    if campaign_window_error(campaign, now) or campaign.sittings_allowed < 1:
+        return None  # refused the general way, with the reason
+    found = hotpath.newcomer(campaign, person.phone_index)
+    if found is None or not found.org_path.startswith(campaign.org.path):
+        return None
+    participant = Participant(
+        campaign=campaign,
+        worker_id=found.worker_id,
+        org_id=found.org_id,
+        name=found.name,
+        phone_enc=person.phone_enc,
+        phone_index=person.phone_index,
+        phone_masked=mask_phone(decrypt("phone", person.phone_enc)),
+        sittings_count=1,
+    )
+    sitting = Sitting(
+        campaign_id=campaign.pk,
+        org_id=found.org_id,
+        number=1,
+        paper=draw_paper(campaign),
+        started_at=now,
+        deadline_at=now + timedelta(seconds=campaign.time_limit_seconds),
+    )
+    unit = _org(found.org_id)
+    joined = audit_event(action="quizzes.participant_join", org=unit, target=participant,
+                         extra={"campaign": campaign.pk, "registered": True})  # fmt: skip
+    started = audit_event(action="quizzes.sitting_start", org=unit, target=sitting,
+                          extra={"campaign": campaign.pk, "number": 1})  # fmt: skip
+    try:
+        # one statement is a transaction of its own; inside another, it needs a savepoint
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            hotpath.join_and_start(participant, sitting, joined, started)
+    except IntegrityError:
+        return None  # the same person in another tab a moment earlier
+    _remember_paper(sitting, participant)
     return sitting
 
 

@@ -140,3 +140,43 @@ def chosen(client, sitting) -> dict[str, str]:
     """The letters the sitting shows as chosen, by question id."""
     questions = client.get(f"/api/v1/quiz/sittings/{sitting.pk}").json()["questions"]
     return {str(q["id"]): q["chosen"] for q in questions}
+
+
+def test_start_and_submit_record_the_participant_counters_and_audit_events(world, campaign):
+    """On PostgreSQL these run as a few plain statements (services/hotpath.py); the rows
+    they leave must be what the general path leaves on SQLite."""
+    from gonghui.core.models import AuditEvent
+    from gonghui.quizzes.models import Participant, SittingAnswer
+
+    worker = add_zhang(world)
+    client = api_client(ZHANG_PHONE)
+    started = client.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                          content_type=JSON).json()  # fmt: skip
+    sitting = Sitting.objects.get(pk=started["id"])
+    participant = Participant.objects.get(campaign=campaign)
+    assert (participant.worker_id, participant.org_id, participant.name) == (
+        worker.pk, worker.org_id, worker.name)  # fmt: skip
+    assert participant.phone_masked == ZHANG_PHONE[:3] + "****" + ZHANG_PHONE[-4:]
+    assert (participant.sittings_count, sitting.participant_id, sitting.number) == (
+        1, participant.pk, 1)  # fmt: skip
+    joined = AuditEvent.objects.get(action="quizzes.participant_join")
+    assert (joined.object_id, joined.object_repr, joined.org_id) == (
+        str(participant.pk), worker.name, worker.org_id)  # fmt: skip
+    assert joined.changes == {"campaign": campaign.pk, "registered": True}
+    begun = AuditEvent.objects.get(action="quizzes.sitting_start")
+    assert (begun.object_id, begun.object_repr) == (str(sitting.pk), f"{participant.pk} #1")
+    answers = right_answers(sitting)
+    wrong = next(iter(answers))
+    answers[wrong] = "" if len(answers[wrong]) > 1 else ("A" if answers[wrong] != "A" else "B")
+    result = client.post(f"/api/v1/quiz/sittings/{sitting.pk}/submit", {"answers": answers},
+                         content_type=JSON).json()  # fmt: skip
+    assert (result["score"], result["correct_count"], result["counted_score"]) == (80, 4, 80)
+    participant.refresh_from_db()
+    assert (participant.submitted_count, participant.best_score, participant.counted_score,
+            participant.passed) == (1, 80, 80, True)  # fmt: skip
+    assert participant.last_submitted_at is not None
+    rows = SittingAnswer.objects.filter(sitting=sitting)
+    assert rows.count() == 5 and rows.filter(is_correct=False).count() == 1
+    closed = AuditEvent.objects.get(action="quizzes.sitting_submit")
+    assert (closed.object_id, closed.changes) == (
+        str(sitting.pk), {"score": 80, "closed_on_expiry": False})  # fmt: skip
