@@ -28,7 +28,7 @@ from gonghui.members.services.identity import (
     otp_request,
     otp_verify,
     phone_key,
-    worker_for_phone_index,
+    worker_id_for_phone_index,
 )
 from gonghui.orgs.models import Org
 from gonghui.quizzes.models import Sitting
@@ -303,9 +303,9 @@ def sign_in_code(request, payload: QuizWorkerCodeIn):
 def sign_in(request, payload: QuizWorkerSignInIn):
     index = otp_verify(phone=payload.phone, code=payload.code)
     number, _index = phone_key(payload.phone)
-    worker = worker_for_phone_index(index)
-    person = svc.Person(index, encrypt("phone", number), worker.pk if worker else None)
-    return {"token": worker_token(person), "registered": worker is not None}
+    worker_id = worker_id_for_phone_index(index)
+    person = svc.Person(index, encrypt("phone", number), worker_id)
+    return {"token": worker_token(person), "registered": worker_id is not None}
 
 
 @router.get(
