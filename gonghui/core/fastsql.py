@@ -46,6 +46,20 @@ def cursor():
         return db._prepare_cursor(raw)
 
 
+def commit_relaxed() -> str:
+    """A condition that is always true and, on PostgreSQL, lets the statement's own
+    transaction (a statement run outside ``atomic``) commit without waiting for the disk:
+    ``synchronous_commit`` off for that transaction only. A crash of the database server
+    may then lose the last fraction of a second of such writes, never corrupt anything;
+    so only for writes a person simply makes again (a draft answer, a texted code, a start),
+    never for a submission, a hand-out or a sign-in. On this machine a commit that waits
+    for the disk costs ~3 ms of a server process's time; one that doesn't, ~0.1 ms."""
+    db = _db()
+    if db.vendor == "postgresql" and not db.in_atomic_block:  # not someone else's commit
+        return "set_config('synchronous_commit', 'off', true) IS NOT NULL"
+    return "1 = 1"
+
+
 @cache
 def _insert_columns(model: type[models.Model], vendor: str) -> tuple[list, str, list[str]]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -79,12 +93,13 @@ def insert_parts(
     return db.ops.quote_name(instance._meta.db_table), columns, ", ".join(marks), values
 
 
-def insert(instance: M) -> M:
+def insert(instance: M, *, relaxed: bool = False) -> M:
     """``instance.save(force_insert=True)`` in one plain statement (no signals are sent:
-    for models that have no receivers)."""
+    for models that have no receivers). ``relaxed``: see ``commit_relaxed``."""
     table, columns, marks, values = insert_parts(instance)
+    rows = f"SELECT {marks} WHERE {commit_relaxed()}" if relaxed else f"VALUES ({marks})"
     with cursor() as c:
-        c.execute(f"INSERT INTO {table} {columns} VALUES ({marks}) RETURNING id", values)
+        c.execute(f"INSERT INTO {table} {columns} {rows} RETURNING id", values)
         return mark_saved(instance, c.fetchone()[0])
 
 

@@ -75,16 +75,15 @@ def otp_request(*, phone: str, purpose: str = "sign_in", ip: str | None = None) 
             _("Too many codes were asked for; try again in an hour."), code="rate_limited"
         )
     code = f"{secrets.randbelow(10**6):06d}"
-    fastsql.insert(
-        OneTimeCode(
-            phone_index=index,
-            code_hash=_code_hash(index, code),
-            purpose=purpose,
-            ip=ip,
-            created_at=now,
-            expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
-        )
+    code_row = OneTimeCode(
+        phone_index=index,
+        code_hash=_code_hash(index, code),
+        purpose=purpose,
+        ip=ip,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
+    fastsql.insert(code_row, relaxed=True)  # lost in a crash: the person asks again
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
     send_sms(
         number,

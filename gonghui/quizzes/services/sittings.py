@@ -555,7 +555,8 @@ def _merge_answers(sitting_id: int, changes: dict[str, str], in_time_after: date
     with fastsql.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET answers = {change} "  # noqa: S608 (names are ours)
-            "WHERE id = %s AND submitted_at IS NULL AND deadline_at >= %s",
+            "WHERE id = %s AND submitted_at IS NULL AND deadline_at >= %s "
+            f"AND {fastsql.commit_relaxed()}",  # a draft: the submission carries it again
             [*params, sitting_id, in_time_after],
         )
         return cursor.rowcount == 1
