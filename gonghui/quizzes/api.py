@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
-from gonghui.core.api import responses
+from gonghui.core.api import prevalidated, responses
 from gonghui.core.context import client_ip
 from gonghui.core.crypto import encrypt
 from gonghui.core.errors import ApplicationError, NotFoundError
@@ -328,7 +328,7 @@ def sitting_start(request, quizcampaign_token: str, payload: QuizWorkerStartIn):
     quiz = svc.campaign_by_token(quizcampaign_token)
     org = Org.objects.filter(code=payload.org).first() if payload.org else None
     sitting = svc.sitting_begin(campaign=quiz, person=request.person, name=payload.name, org=org)
-    return _sitting_out(sitting)
+    return prevalidated(_sitting_out(sitting))
 
 
 @router.get(
@@ -354,7 +354,7 @@ def answer_save(request, sitting_id: int, payload: QuizWorkerAnswerIn):
     if not answers:
         raise ApplicationError(_("Send an answer."), fields={"answers": [_("Send an answer.")]})
     svc.sitting_answers_save(person=request.person, sitting_id=sitting_id, answers=answers)
-    return {"ok": True}
+    return prevalidated({"ok": True})
 
 
 @router.post(
@@ -366,7 +366,7 @@ def answer_save(request, sitting_id: int, payload: QuizWorkerAnswerIn):
 def sitting_submit(request, sitting_id: int, payload: QuizWorkerSubmitIn):
     sitting = svc.sitting_submit(sitting_id=sitting_id, person=request.person,
                                  answers=payload.answers)  # fmt: skip
-    return _result_out(sitting)
+    return prevalidated(_result_out(sitting))
 
 
 @router.get(

@@ -14,6 +14,7 @@ campaign draws tens of thousands of papers from the same few hundred questions.
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -172,7 +173,8 @@ def shuffle_options(candidate: Candidate, rng: random.Random) -> list[int]:
 def draw_paper(campaign: QuizCampaign, rng: random.Random | None = None) -> list[dict]:
     """A fresh paper: ``[{"q": id, "k": kind, "p": [original option index per position]}]``,
     single choice first, then multiple choice, then true/false, each group in random order."""
-    rng = rng or random.SystemRandom()
+    # seeded from the system's randomness, then cheap: a paper draws dozens of numbers
+    rng = rng or random.Random(secrets.randbits(128))
     chosen = _match(_cached_slots(campaign), rng)
     if not chosen or None in chosen:
         raise ApplicationError(

@@ -180,3 +180,25 @@ def test_start_and_submit_record_the_participant_counters_and_audit_events(world
     closed = AuditEvent.objects.get(action="quizzes.sitting_submit")
     assert (closed.object_id, closed.changes) == (
         str(sitting.pk), {"score": 80, "closed_on_expiry": False})  # fmt: skip
+
+
+def test_the_hot_answers_match_the_schemas_they_declare(world, campaign):
+    """Start, save and submit skip ninja's response validation (core.api.prevalidated);
+    what they send must still be exactly what their OpenAPI schemas say."""
+    from gonghui.quizzes.api import QuizWorkerOkOut, QuizWorkerResultOut, QuizWorkerSittingOut
+
+    add_zhang(world)
+    client = api_client(ZHANG_PHONE)
+    started = client.post(f"/api/v1/quiz/campaigns/{campaign.token}/sittings", {},
+                          content_type=JSON)  # fmt: skip
+    body = started.json()
+    assert started["Content-Type"].startswith("application/json")
+    assert QuizWorkerSittingOut.model_validate(body).model_dump() == body
+    sitting = Sitting.objects.get(pk=body["id"])
+    saved = client.post(f"/api/v1/quiz/sittings/{sitting.pk}/answers",
+                        {"answers": right_answers(sitting)}, content_type=JSON).json()  # fmt: skip
+    assert QuizWorkerOkOut.model_validate(saved).model_dump() == saved
+    result = client.post(f"/api/v1/quiz/sittings/{sitting.pk}/submit", {},
+                         content_type=JSON).json()  # fmt: skip
+    assert QuizWorkerResultOut.model_validate(result).model_dump() == result
+    assert result["score"] == 100
