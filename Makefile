@@ -8,9 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 4
 
-.PHONY: setup demo serve test test-postgres test-browser bench lint messages migrate screenshots clean
+.PHONY: setup system demo serve test test-postgres test-browser bench lint messages migrate screenshots clean
 
-setup: $(VENV)/.installed node_modules/.installed gonghui/locale/zh_Hans/LC_MESSAGES/django.mo
+setup: system $(VENV)/.installed node_modules/.installed gonghui/locale/zh_Hans/LC_MESSAGES/django.mo
+
+system:  ## Debian packages: gettext, a CJK font (installed if missing, when run as root)
+	scripts/system-packages
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +50,7 @@ test-postgres: setup  ## the suite on PostgreSQL: DATABASE_URL=postgres://... ma
 	$(BIN)/pytest -m "not browser" -n 2 -q
 
 test-browser: setup
+	scripts/system-packages --browser
 	$(BIN)/pytest -m browser -q
 
 lint: setup
