@@ -106,7 +106,7 @@ def _load(job, spec, scope, runner, opened, tally, outcome, progress) -> None:
     loader = spec.direct_loader(job, scope, existing=job.existing, expected_rows=opened.total)
     saver = ProgressSaver(job, opened, progress)
     context = runner.args[1]
-    for chunk, checked in runner.run(opened.rows):
+    for chunk, checked in runner.run(opened.batches):
         registered = loader.check_against_register(spec, context, checked)
         before = len(tally.unstage)
         tally.add(chunk, [(c.row, c.key, c.issues) for c in checked], registered)
