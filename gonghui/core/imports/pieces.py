@@ -7,7 +7,9 @@ each piece becomes a small stored (uncompressed) workbook of its own, holding th
 styles (date formats), shared strings and date system as the original, and calamine reads
 that. Each row keeps its ``r`` attribute, so a piece's rows keep the sheet's own numbers,
 and calamine's conversions (dates, numbers, shared strings) stay the reference: a piece
-reads exactly as the same rows of the whole sheet do (tests/test_import_pieces.py).
+reads exactly as the same rows of the whole sheet do (tests/test_import_pieces.py), but
+for one thing: its rows start at column A, where a whole read starts at the first column
+used. The header row and the data rows come from the same reading, so they agree.
 
 Cutting is cheap (zlib and a byte search) and done by the process that reads the file;
 reading the pieces is the expensive part and is done where the rows are checked, in the

@@ -220,30 +220,56 @@ class Tally:
         self.rejected_cells: list[tuple[int, list | None, str]] = []
 
     def add(self, chunk: list[tuple[int, list]] | Piece, results: list, existing: int) -> None:
+        """``results``: (row, key, issues) per row; staged rows that repeat an earlier row
+        are listed in ``unstage``."""
+        rows = [row for row, _key, _issues in results]
+        keys = [None if key is None else compact_key(key) for _row, key, _issues in results]
+        issues = {i: found for i, (_row, _key, found) in enumerate(results) if found}
+        repeated = self.add_columns(chunk, rows, keys, issues, existing)
+        self.unstage.extend(rows[i] for i in sorted(repeated) if not results[i][2])
+
+    def add_columns(
+        self,
+        chunk: list[tuple[int, list]] | Piece,
+        rows: list[int],
+        keys: list[int | None],
+        issues: dict[int, list[tuple[str, str]]],
+        existing: int,
+    ) -> set[int]:
+        """One chunk's rows, their compact keys and the issues of bad ones by index (added
+        to here); returns the indexes of good rows that repeat an earlier row."""
         self.existing += existing
-        cells_by_row = {} if isinstance(chunk, Piece) else dict(chunk)
+        self.rows += len(rows)
         seen = self.seen
-        for row, key, issues in results:
-            self.rows += 1
-            if key is not None:
-                first = seen.setdefault(compact_key(key), row)
-                if first != row:
-                    if not issues:
-                        self.unstage.append(row)
-                    issues = [
-                        *issues,
-                        (
-                            self.spec.duplicate_column,
-                            _("Same as row %(row)s: the person appears twice in the file.")
-                            % {"row": first},
-                        ),
-                    ]
-            if not issues:
-                self.valid += 1
+        repeated = set()
+        for i, key in enumerate(keys):
+            if key is None:
                 continue
-            self.issues.extend((row, column, reason) for column, reason in issues)
+            row = rows[i]
+            first = seen.setdefault(key, row)
+            if first != row:
+                if i not in issues:
+                    repeated.add(i)
+                issues[i] = [
+                    *issues.get(i, ()),
+                    (
+                        self.spec.duplicate_column,
+                        _("Same as row %(row)s: the person appears twice in the file.")
+                        % {"row": first},
+                    ),
+                ]
+        self.valid += len(rows) - len(issues)
+        if issues:
+            self._rejected(chunk, rows, issues)
+        return repeated
+
+    def _rejected(self, chunk, rows: list[int], issues: dict[int, list]) -> None:
+        cells_by_row = {} if isinstance(chunk, Piece) else dict(chunk)
+        for i in sorted(issues):
+            row = rows[i]
+            self.issues.extend((row, column, reason) for column, reason in issues[i])
             if len(self.rejected_cells) < MAX_KEPT_REJECTS:
-                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues)
+                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues[i])
                 self.rejected_cells.append((row, cells_by_row.get(row), reasons))
 
     def fill_cells(self, job: ImportJob) -> None:
