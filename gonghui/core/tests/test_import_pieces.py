@@ -27,7 +27,7 @@ def _write(path, *, constant_memory=False, date_1904=False, first_column=0):
     sheet = book.add_worksheet("名册")
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    sheet.write_string(0, first_column, "职工名册 <row r=\"9\"> & more")  # a title row
+    sheet.write_string(0, first_column, '职工名册 <row r="9"> & more')  # a title row
     header = ["姓名", "身份证号码", "手机号码", "入会时间", "工龄", "在职", "备注"]
     sheet.write_row(2, first_column, header)
     for n in range(3, 400):
