@@ -208,12 +208,15 @@ def _pieces(book: zipfile.ZipFile, package: _Package) -> Iterator[Piece]:
         ):
             raise _CannotSplit  # rows numbered by position, or prefixed names
         ended, want = False, PIECE_BYTES * 2
+        end = buffer.find(_SHEET_DATA_END)  # where the rows end, once read
         while True:
             while not ended and len(buffer) < want:
                 block = stream.read(READ_BYTES)
                 ended = not block
+                searched = max(len(buffer) - len(_SHEET_DATA_END), 0)
                 buffer += block
-            end = buffer.find(_SHEET_DATA_END)
+                if end == -1:  # look in what is new only: the rows are hundreds of MB
+                    end = buffer.find(_SHEET_DATA_END, searched)
             limit = end if end != -1 else len(buffer)
             last = end != -1 or ended
             cut = buffer.rfind(_ROW, 1, min(PIECE_BYTES, limit))
@@ -226,6 +229,7 @@ def _pieces(book: zipfile.ZipFile, package: _Package) -> Iterator[Piece]:
                 rows, buffer = buffer[:limit], b""
             else:
                 rows, buffer, want = buffer[:cut], buffer[cut:], PIECE_BYTES * 2
+                end = end - cut if end != -1 else -1
             if rows.strip():
                 yield _piece(head, rows, package)
             if not buffer:
