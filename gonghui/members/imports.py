@@ -444,8 +444,8 @@ class WorkerImport(ImportSpec):
 class WorkerDirectLoad:
     """``import_workers --commit``: checked rows COPYed straight into the register inside
     the import's transaction; people already registered are staged for one UPDATE at the
-    end (or skipped). A load bigger than the register builds its indexes once at the end,
-    keeping the unique ID index throughout (later rows are looked up against earlier ones)."""
+    end (or skipped). A load bigger than the register builds its indexes and constraints
+    once at the end (core.imports.db.indexes_rebuilt)."""
 
     def __init__(self, job, *, existing: str, big: bool) -> None:
         self.job, self.existing = job, existing
@@ -453,7 +453,11 @@ class WorkerDirectLoad:
         self.employers: dict[str, int] = {}
         self.now = timezone.now()
         self.big = big
-        self.indexes = indexes_rebuilt("members_worker", keep_unique=True) if self.big else None
+        # the unique ID index too: nothing looks rows up by it during the load (the register
+        # check reads the snapshot prepare_direct took, repeats within the file are the
+        # tally's), and building it once at the end refuses a person registered meanwhile
+        # just as well, rolling the whole load back
+        self.indexes = indexes_rebuilt("members_worker") if self.big else None
         if self.indexes is not None:
             self.indexes.__enter__()
 

@@ -70,3 +70,30 @@ def test_a_big_import_checked_in_pieces_by_worker_processes(world, tmp_path, big
     sheet = CalamineWorkbook.from_path(str(pipeline.errors_path(job))).get_sheet_by_index(0)
     written = sheet.to_python()
     assert [row[2:5] for row in written[1:]] == [rows[700], rows[1500]]  # after 行号, 原因
+
+
+def test_a_person_registered_while_a_big_load_runs_rolls_it_back(world, tmp_path, big, monkeypatch):
+    # given: someone registers the 10th person of the file after the load read the register
+    from django.core.management.base import CommandError
+
+    from gonghui.members.imports import WorkerImport
+
+    prepare = WorkerImport.prepare_direct
+
+    def prepare_then_register(self, context, **kwargs):
+        prepared = prepare(self, context, **kwargs)
+        worker_create(
+            scope=world.scope("longtan_officer"),
+            org=world.org("bj-dc-lt"),
+            name="别人",
+            id_number=an_id(10),
+        )
+        return prepared
+
+    monkeypatch.setattr(WorkerImport, "prepare_direct", prepare_then_register)
+    path = write_xlsx(tmp_path / "w.xlsx", [HEADER, *([f"职工{n}", an_id(n)] for n in range(500))])
+    # when / then: the unique index built at the end refuses the load as a whole
+    with pytest.raises(CommandError):
+        call_command("import_workers", str(path), org="bj-dc-lt", commit=True, stderr=StringIO())
+    assert list(Worker.objects.values_list("name", flat=True)) == ["别人"]
+    assert ImportJob.objects.get().state == ImportState.FAILED
