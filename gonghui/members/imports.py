@@ -160,6 +160,22 @@ def _org_lookup(scope) -> dict[str, int]:
     return lookup
 
 
+_employer_names: dict[str, str] = {}
+
+
+def _employer_name(raw) -> str:
+    """The employer a cell names, remembered per text: a file of a million workers names a
+    few thousand employers."""
+    if type(raw) is not str:
+        return cell_text(raw)[:100]
+    name = _employer_names.get(raw)
+    if name is None:
+        name = cell_text(raw)[:100]
+        if len(_employer_names) < 100_000:
+            _employer_names[raw] = name
+    return name
+
+
 class WorkerImport(ImportSpec):
     kind = "workers"
     title = gettext_lazy("Workers")
@@ -235,7 +251,7 @@ class WorkerImport(ImportSpec):
                 issues.append((labels["joined_on"], str(exc.reason)))
         if issues:
             return result
-        employer = cell_text(raw_employer)[:100] if raw_employer else ""
+        employer = _employer_name(raw_employer) if raw_employer else ""
         ring = ctx.ring
         id_index = blind_index("id_number", id_number, ring) if id_number else None
         result.key = id_index
