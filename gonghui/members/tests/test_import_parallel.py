@@ -97,3 +97,29 @@ def test_a_person_registered_while_a_big_load_runs_rolls_it_back(world, tmp_path
         call_command("import_workers", str(path), org="bj-dc-lt", commit=True, stderr=StringIO())
     assert list(Worker.objects.values_list("name", flat=True)) == ["别人"]
     assert ImportJob.objects.get().state == ImportState.FAILED
+
+
+def test_a_big_two_step_import_checked_in_pieces_by_worker_processes(world, tmp_path, big):
+    from gonghui.core.imports.services import import_start
+
+    rows = [[f"职工{n}", an_id(n), f"139{n:08d}"] for n in range(1500)]
+    rows[300][1] = an_id(299)  # the same person as the row before
+    path = write_xlsx(tmp_path / "w.xlsx", [HEADER, *rows])
+    with path.open("rb") as handle:
+        job = import_start(
+            scope=world.scope("longtan_officer"),
+            kind="workers",
+            org=world.org("bj-dc-lt"),
+            upload=handle,
+            file_name="w.xlsx",
+            enqueue=False,
+        )
+    job = pipeline.validate_job(job.pk)
+    assert job.counts["valid"] == 1499 and job.counts["rejected"] == 1
+    assert list(ImportIssue.objects.values_list("row", flat=True)) == [302]
+    sheet = CalamineWorkbook.from_path(str(pipeline.errors_path(job))).get_sheet_by_index(0)
+    assert sheet.to_python()[1][2:5] == rows[300]
+    job.only_good = True
+    job.save()
+    job = pipeline.commit_job(job.pk)
+    assert job.counts["created"] == 1499 and Worker.objects.count() == 1499
