@@ -15,24 +15,32 @@ Cutting is cheap (zlib and a byte search) and done by the process that reads the
 reading the pieces is the expensive part and is done where the rows are checked, in the
 worker processes for a big import.
 
-Files this cannot cut safely (no ``r`` on the rows, prefixed XML names, a large shared
-strings table that every piece would have to carry) are read whole, as before.
+A small shared-strings table travels with every piece. A large one (Excel keeps all text
+there, so a million people's IDs and phones make one of a hundred MB) is read once, kept as
+one block of bytes, and the processes reading the pieces write the strings their cells use
+into the piece itself (inline strings) before calamine reads it.
+
+Files this cannot cut safely (no ``r`` on the rows, prefixed XML names) are read whole, as
+before.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import weakref
 import zipfile
+from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from python_calamine import CalamineWorkbook
 
 SPLIT_MIN_BYTES = 16 << 20  # sheets with less XML than this are read whole
 PIECE_BYTES = 2 << 20  # about 3,500 rows of eight short columns
-MAX_SHARED_STRINGS_BYTES = 1 << 20  # copied into every piece
+MAX_SHARED_STRINGS_BYTES = 1 << 20  # copied into every piece; a larger table is inlined
 READ_BYTES = 4 << 20
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -73,6 +81,10 @@ _WORKBOOK_PROPERTIES = re.compile(rb"<workbookPr\b[^>]*>")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*>")
 _LAST_ROW = re.compile(rb'ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_STRING_ITEM = re.compile(rb"<si>(.*?)</si>|<si/>", re.DOTALL)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*>", re.DOTALL)
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
+_SHARED_CELL = re.compile(rb'<c\b([^>]*?)\st="s"([^>]*)>\s*<v>(\d+)</v>\s*</c>')
 _SHEET_DATA = b"<sheetData>"
 _SHEET_DATA_END = b"</sheetData>"
 _ROW = b"<row "
@@ -80,16 +92,28 @@ _ROW = b"<row "
 
 @dataclass
 class Piece:
-    """Rows first_row..last_row of a sheet as a small workbook (picklable)."""
+    """Rows first_row..last_row of a sheet as a small workbook (picklable); or, for a file
+    with a large shared-strings table, as the sheet's XML and the number of the file's
+    _Package in this process (and in worker processes forked from it)."""
 
     first_row: int
     last_row: int
-    workbook: bytes
+    workbook: bytes | None
+    sheet: bytes | None = None
+    package: int | None = None
+    _package: _Package | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_package": None}  # the number travels, not the strings
 
     def rows(self) -> list[tuple[int, list]]:
         """(spreadsheet row number, cells) for every row of the piece, blank ones included,
         with the columns where the whole sheet has them (the first is A)."""
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(self.workbook)).get_sheet_by_index(0)
+        workbook = self.workbook
+        if workbook is None:
+            package = self._package or _packages[self.package]
+            workbook = _workbook(_inline(self.sheet, package.strings), package)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0)
         if self.first_row <= 1:  # padded from A1, as the whole sheet reads
             rows = sheet.to_python(skip_empty_area=False)
         else:  # from the marker row before first_row (see _marker), dropped
@@ -105,7 +129,46 @@ class _Package:
     properties: bytes  # <workbookPr ...>: the date system (1900 or 1904)
     styles: bytes | None
     shared_strings: bytes | None
+    strings: _Strings | None = None  # a large shared-strings table, inlined by Piece.rows
     last_row: int = 0  # from the sheet's <dimension>, filled in when the sheet is opened
+
+
+class _Strings:
+    """A shared-strings table as one block of bytes: each string as its XML text (entities
+    still escaped), ready to be written into an inline string."""
+
+    def __init__(self, xml: bytes) -> None:
+        texts = []
+        for item in _STRING_ITEM.finditer(xml):
+            body = item.group(1) or b""
+            if b"<rPh" in body or b"<phoneticPr" in body:  # phonetic guides: not the text
+                body = _PHONETIC.sub(b"", body)
+            texts.append(b"".join(_TEXT.findall(body)))  # a rich text's runs, joined
+        self.ends = array("Q", itertools.accumulate(map(len, texts)))
+        self.blob = b"".join(texts)
+
+    def __getitem__(self, index: int) -> bytes:
+        return self.blob[self.ends[index - 1] if index else 0 : self.ends[index]]
+
+
+# Packages with a large shared-strings table, by number, while a piece or the cutting
+# holds them: pieces pickled for a worker process name theirs rather than carry it, and
+# worker processes forked after the sheet was opened have them.
+_packages: weakref.WeakValueDictionary[int, _Package] = weakref.WeakValueDictionary()
+_numbers = itertools.count(1)
+
+
+def _inline(sheet: bytes, strings: _Strings) -> bytes:
+    def inline(cell: re.Match) -> bytes:
+        before, after, index = cell.groups()
+        text = strings[int(index)]
+        return b'<c%s t="inlineStr"%s><is><t xml:space="preserve">%s</t></is></c>' % (
+            before,
+            after,
+            text,
+        )
+
+    return _SHARED_CELL.sub(inline, sheet)
 
 
 @dataclass
@@ -134,7 +197,7 @@ def split_sheet(path) -> SplitSheet | None:
     total = package.last_row
     if not total:  # no dimension: estimate from the first piece's bytes per row
         size = book.getinfo(package.member).file_size
-        total = int(size / max(len(first.workbook), 1) * first.last_row)
+        total = int(size / max(len(first.workbook or first.sheet or b""), 1) * first.last_row)
     return SplitSheet(first.rows(), pieces, total)
 
 
@@ -163,14 +226,15 @@ def _package(book: zipfile.ZipFile) -> _Package | None:
         strings = _target(book, rels, folder, "/sharedStrings")
     except (KeyError, ValueError):
         return None
-    if strings is not None and book.getinfo(strings).file_size > MAX_SHARED_STRINGS_BYTES:
-        return None
+    shared = book.read(strings) if strings in names else None
+    large = shared is not None and len(shared) > MAX_SHARED_STRINGS_BYTES
     properties = _WORKBOOK_PROPERTIES.search(book.read(workbook))
     return _Package(
         member=sheet,
         properties=properties.group() if properties else b"",
         styles=book.read(styles) if styles in names else None,
-        shared_strings=book.read(strings) if strings in names else None,
+        shared_strings=None if large else shared,
+        strings=_Strings(shared) if large else None,
     )
 
 
@@ -190,6 +254,14 @@ def _target(book, rels: str, folder: str, kind: str = "", rel_id: bytes | None =
 
 
 def _pieces(book: zipfile.ZipFile, package: _Package) -> Iterator[Piece]:
+    number = None
+    if package.strings is not None:
+        number = next(_numbers)
+        _packages[number] = package
+    yield from _cut(book, package, number)
+
+
+def _cut(book: zipfile.ZipFile, package: _Package, number: int | None) -> Iterator[Piece]:
     with book, book.open(package.member) as stream:
         buffer = b""
         while _SHEET_DATA not in buffer:
@@ -231,17 +303,20 @@ def _pieces(book: zipfile.ZipFile, package: _Package) -> Iterator[Piece]:
                 rows, buffer, want = buffer[:cut], buffer[cut:], PIECE_BYTES * 2
                 end = end - cut if end != -1 else -1
             if rows.strip():
-                yield _piece(head, rows, package)
+                yield _piece(head, rows, package, number)
             if not buffer:
                 return
 
 
-def _piece(head: bytes, rows: bytes, package: _Package) -> Piece:
+def _piece(head: bytes, rows: bytes, package: _Package, number: int | None) -> Piece:
     numbers = _ROW_NUMBER.findall(rows[:1000]), _ROW_NUMBER.findall(rows[rows.rfind(_ROW) :])
     if not numbers[0] or not numbers[1]:
         raise _CannotSplit
     first, last = int(numbers[0][0]), int(numbers[1][0])
-    return Piece(first, last, _workbook(head + _marker(first) + rows, package))
+    sheet = head + _marker(first) + rows
+    if number is not None:  # its strings are written in where it is read
+        return Piece(first, last, None, sheet, number, package)
+    return Piece(first, last, _workbook(sheet, package))
 
 
 def _marker(first: int) -> bytes:

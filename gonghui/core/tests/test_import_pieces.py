@@ -45,6 +45,8 @@ def _write(path, *, constant_memory=False, date_1904=False, first_column=0):
             sheet.write_datetime(n, c + 6, datetime(2021, 3, 4, 5, 6), stamp)
         elif n % 3 == 0:
             sheet.write_string(n, c + 6, "\t说明 “引号” <b>&amp;</b>\n第二行")
+        elif n % 13 == 0:
+            sheet.write_rich_string(n, c + 6, "普通", book.add_format({"bold": True}), "加粗", "。")
     book.close()
     return path
 
@@ -75,12 +77,27 @@ def test_a_sheet_read_in_pieces_reads_as_the_whole_sheet(tmp_path, small_pieces,
     assert [(n, row) for n, row in rows_of(batches) if any(row)] == _whole(path)
 
 
-def test_a_sheet_with_many_shared_strings_is_read_whole(tmp_path, small_pieces, monkeypatch):
+@pytest.mark.parametrize("options", [{}, {"date_1904": True}, {"first_column": 2}])
+def test_a_large_shared_strings_table_is_written_into_the_pieces(
+    tmp_path, small_pieces, monkeypatch, options
+):
     monkeypatch.setattr(pieces, "MAX_SHARED_STRINGS_BYTES", 10)
-    path = _write(tmp_path / "w.xlsx")
+    path = _write(tmp_path / "w.xlsx", **options)
     batches = list(open_sheet(path, "w.xlsx").batches)
-    assert not any(isinstance(b, pieces.Piece) for b in batches)
-    assert [(n, row) for n, row in rows_of(batches) if any(row)] == _whole(path)  # A first
+    assert all(b.workbook is None for b in batches if isinstance(b, pieces.Piece))
+    assert [(n, row) for n, row in rows_of(batches) if any(row)] == _whole(path)
+
+
+def test_rich_text_and_phonetic_guides_are_read_as_their_text():
+    strings = pieces._Strings(
+        (
+            '<sst><si><t xml:space="preserve"> a &amp; b </t></si><si/>'
+            "<si><r><rPr><b/></rPr><t>张</t></r><r><t>三</t></r></si>"
+            '<si><t>东城</t><rPh sb="0" eb="2"><t>dongcheng</t></rPh><phoneticPr fontId="1"/></si>'
+            "</sst>"
+        ).encode()
+    )
+    assert [strings[i] for i in range(4)] == [b" a &amp; b ", b"", "张三".encode(), "东城".encode()]
 
 
 def test_the_cells_of_some_rows_are_read_from_their_pieces_only(tmp_path, small_pieces):

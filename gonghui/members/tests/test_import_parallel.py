@@ -99,8 +99,13 @@ def test_a_person_registered_while_a_big_load_runs_rolls_it_back(world, tmp_path
     assert ImportJob.objects.get().state == ImportState.FAILED
 
 
-def test_a_big_two_step_import_checked_in_pieces_by_worker_processes(world, tmp_path, big):
+def test_a_big_two_step_import_checked_in_pieces_by_worker_processes(
+    world, tmp_path, big, monkeypatch
+):
     from gonghui.core.imports.services import import_start
+
+    # a large shared-strings table: the worker processes write the strings into the pieces
+    monkeypatch.setattr(pieces, "MAX_SHARED_STRINGS_BYTES", 1000)
 
     rows = [[f"职工{n}", an_id(n), f"139{n:08d}"] for n in range(1500)]
     rows[300][1] = an_id(299)  # the same person as the row before
