@@ -122,6 +122,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 rows")
     parser.add_argument("--rows", type=int, help="rows to import (default 1,000,000)")
     parser.add_argument("--ie-rows", type=int, help="rows for django-import-export")
+    parser.add_argument(
+        "--skip-peer",
+        action="store_true",
+        help="development runs only: skip django-import-export (no ratios, not a reported figure)",
+    )
     options = parser.parse_args()
     rows = options.rows or (100_000 if options.quick else 1_000_000)
     ie_rows = options.ie_rows or (10_000 if options.quick else 100_000)
@@ -152,6 +157,13 @@ def main() -> None:
         f"search with {counts['created']} workers: initials p95 {initials_p95:.1f} ms, "
         f"phone tail p95 {tail_p95:.1f} ms"
     )
+    if options.skip_peer:
+        print(
+            f"BENCH-DEV import_workers rows={counts['rows']} seconds={ours['seconds']:.1f} "
+            f"rows_per_s={rate:.0f} peak_mb={ours['peak_mb']:.0f} "
+            f"search_p95_ms={max(initials_p95, tail_p95):.1f} (--skip-peer: not a reported figure)"
+        )
+        return
     from bench.common.ie_compare import import_with_ie
 
     ie = {}

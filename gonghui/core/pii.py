@@ -20,6 +20,8 @@ def mask_phone(value: str) -> str:
     """13812345678 -> 138****5678; other numbers keep only their last four characters."""
     if not value:
         return ""
+    if len(value) == 11 and value.isascii() and value.isdigit():  # the usual case
+        return f"{value[:3]}****{value[-4:]}"
     digits = re.sub(r"\D", "", value)
     if len(digits) == 11:
         return f"{digits[:3]}****{digits[-4:]}"

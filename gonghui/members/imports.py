@@ -29,7 +29,7 @@ from gonghui.core.identity import (
 )
 from gonghui.core.imports.cells import cell_date, cell_text, is_number
 from gonghui.core.imports.columns import Column
-from gonghui.core.imports.db import copy_line, copy_rows, copy_text, indexes_rebuilt
+from gonghui.core.imports.db import copy_rows, copy_text, copy_text_value, indexes_rebuilt
 from gonghui.core.imports.spec import Checked, ImportSpec, register_import
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.pinyin import pinyin_keys
@@ -134,6 +134,11 @@ class Context:
     today: date
     ring: Keyring
     direct_now: datetime | None = None  # a direct load: check_rows also writes COPY lines
+    direct_now_text: str = ""  # direct_now as COPY writes it
+    # A direct load bigger than the register (which it locks): who is in the register,
+    # read before the load began (blind index -> org path), for the register check
+    registered: dict[str, str] | None = None
+    big_load: bool = False
 
 
 def _pick(cells: list, positions: list[int | None], width: int) -> list:
@@ -153,6 +158,22 @@ def _org_lookup(scope) -> dict[str, int]:
             if key:
                 lookup[key] = pk if lookup.get(key, pk) == pk else AMBIGUOUS
     return lookup
+
+
+_employer_names: dict[str, str] = {}
+
+
+def _employer_name(raw) -> str:
+    """The employer a cell names, remembered per text: a file of a million workers names a
+    few thousand employers."""
+    if type(raw) is not str:
+        return cell_text(raw)[:100]
+    name = _employer_names.get(raw)
+    if name is None:
+        name = cell_text(raw)[:100]
+        if len(_employer_names) < 100_000:
+            _employer_names[raw] = name
+    return name
 
 
 class WorkerImport(ImportSpec):
@@ -230,7 +251,7 @@ class WorkerImport(ImportSpec):
                 issues.append((labels["joined_on"], str(exc.reason)))
         if issues:
             return result
-        employer = cell_text(raw_employer)[:100] if raw_employer else ""
+        employer = _employer_name(raw_employer) if raw_employer else ""
         ring = ctx.ring
         id_index = blind_index("id_number", id_number, ring) if id_number else None
         result.key = id_index
@@ -256,8 +277,7 @@ class WorkerImport(ImportSpec):
             joined_on,
         )
         if ctx.direct_now is not None:
-            r, now = result.record, ctx.direct_now
-            result.line = copy_line((*r[1:14], r[15], r[16], r[17], "", now, now)) + "\t"
+            result.line = copy_line(result.record, ctx.direct_now_text)
         return result
 
     @staticmethod
@@ -350,6 +370,9 @@ class WorkerImport(ImportSpec):
         keys = {c.key: c for c in checked if c.key and not c.issues}
         if not keys:
             return 0
+        if lookup is None and context.registered is not None:
+            known = context.registered
+            lookup = lambda keys: [(k, known[k]) for k in keys if k in known]  # noqa: E731
         existing = 0
         for key, org_path in (lookup or _registered)(list(keys)):
             if org_path.startswith(context.scope_paths):
@@ -369,11 +392,38 @@ class WorkerImport(ImportSpec):
             )
         return existing
 
-    def prepare_direct(self, context: Context) -> Context:
-        return replace(context, direct_now=timezone.now())
+    def prepare_direct(self, context: Context, *, expected_rows: int) -> Context:
+        now = timezone.now()
+        big = _rebuild_indexes(expected_rows)
+        # A big load meets a small register: read who is in it once, now, rather than ask
+        # the growing table (with its statistics from before the load) for every chunk; and
+        # the load's transaction will hold the table locked from the checking processes.
+        # Anyone registered between this read and the load is refused by the unique index.
+        return replace(
+            context,
+            direct_now=now,
+            direct_now_text=now.isoformat(),
+            big_load=big,
+            registered=dict(_registered(None)) if big else None,
+        )
 
-    def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
-        return WorkerDirectLoad(job, existing=existing, expected_rows=expected_rows)
+    def direct_payload(self, context: Context, checked) -> tuple[list, list]:
+        """(new, old): (index, COPY line, employer name, record) of good rows new to the
+        register, the record only where there are no COPY lines (SQLite); (index, record)
+        of good rows whose person the register holds."""
+        lines = connection.vendor == "postgresql"
+        new, old = [], []
+        for i, c in enumerate(checked):
+            if c.issues or c.record is None:
+                continue
+            if c.existing:
+                old.append((i, c.record))
+            else:
+                new.append((i, c.line, c.record[14], None if lines else c.record))
+        return new, old
+
+    def direct_loader(self, job, scope, *, context: Context, existing: str, expected_rows: int):
+        return WorkerDirectLoad(job, existing=existing, big=context.big_load)
 
     def stage(self, job_id: int, records) -> None:
         copy_rows(WorkerImportRow._meta.db_table, STAGE_COLUMNS, [(job_id, *r) for r in records])
@@ -410,42 +460,38 @@ class WorkerImport(ImportSpec):
 class WorkerDirectLoad:
     """``import_workers --commit``: checked rows COPYed straight into the register inside
     the import's transaction; people already registered are staged for one UPDATE at the
-    end (or skipped). A load bigger than the register builds its indexes once at the end,
-    keeping the unique ID index throughout (later rows are looked up against earlier ones)."""
+    end (or skipped). A load bigger than the register builds its indexes and constraints
+    once at the end (core.imports.db.indexes_rebuilt)."""
 
-    def __init__(self, job, *, existing: str, expected_rows: int) -> None:
+    def __init__(self, job, *, existing: str, big: bool) -> None:
         self.job, self.existing = job, existing
         self.created, self.to_update = 0, 0
         self.employers: dict[str, int] = {}
         self.now = timezone.now()
-        self.big = _rebuild_indexes(expected_rows)
-        # A big load meets a small register: read who is in it once, now, rather than ask
-        # the growing table (with its statistics from before the load) for every chunk.
-        self.registered = dict(_registered(None)) if self.big else None
-        self.indexes = indexes_rebuilt("members_worker", keep_unique=True) if self.big else None
+        self.big = big
+        # the unique ID index too: nothing looks rows up by it during the load (the register
+        # check reads the snapshot prepare_direct took, repeats within the file are the
+        # tally's), and building it once at the end refuses a person registered meanwhile
+        # just as well, rolling the whole load back
+        self.indexes = indexes_rebuilt("members_worker") if self.big else None
         if self.indexes is not None:
             self.indexes.__enter__()
 
-    def check_against_register(self, spec, context, checked) -> int:
-        if self.registered is None:
-            return spec.check_against_register(context, checked)
-        known = self.registered
-        return spec.check_against_register(
-            context, checked, lookup=lambda keys: [(k, known[k]) for k in keys if k in known]
-        )
-
-    def load(self, checked) -> None:
-        new = [c for c in checked if not c.existing]
-        old = [c.record for c in checked if c.existing] if self.existing == "update" else []
-        self._employer_ids({c.record[14] for c in new} | {r[14] for r in old})
+    def load(self, payload: tuple[list, list], leave_out: set[int]) -> None:
+        new, old = payload
+        if leave_out:
+            new = [n for n in new if n[0] not in leave_out]
+            old = [o for o in old if o[0] not in leave_out]
+        old = [record for _i, record in old] if self.existing == "update" else []
+        self._employer_ids({n[2] for n in new} | {r[14] for r in old})
         employers = self.employers
         if connection.vendor == "postgresql":  # lines formatted by the worker processes
-            text = "".join(f"{c.line}{employers.get(c.record[14], NULL)}\n" for c in new)
+            text = "".join([f"{line}{employers.get(name, NULL)}\n" for _i, line, name, _r in new])
             copy_text("members_worker", DIRECT_COLUMNS, text)
         else:
             rows = [
                 (*r[1:14], r[15], r[16], r[17], "", self.now, self.now, employers.get(r[14]))
-                for r in (c.record for c in new)
+                for r in (n[3] for n in new)
             ]
             copy_rows("members_worker", DIRECT_COLUMNS, rows)
         self.created += len(new)
@@ -476,6 +522,57 @@ class WorkerDirectLoad:
             with _timed(self.job, "analyze"), connection.cursor() as cursor:
                 cursor.execute("ANALYZE members_worker")
         return {"created": self.created, "updated": updated}
+
+
+def copy_line(record: tuple, now: str) -> str:
+    """A checked record as a COPY text line of DIRECT_COLUMNS but the last (employer_id,
+    which the loader adds), as core.imports.db.copy_line writes it; spelled out column by
+    column because it runs for every row. Only the name and its pinyin can hold characters
+    COPY must escape; the other columns are digits, masks, hex, dates or choices."""
+    (
+        _row,
+        org_id,
+        name,
+        full,
+        initials,
+        gender,
+        birth_date,
+        id_enc,
+        id_index,
+        id_masked,
+        phone_enc,
+        phone_index,
+        phone_masked,
+        phone_tail,
+        _employer,
+        form,
+        status,
+        joined_on,
+    ) = record
+    return "\t".join(
+        (
+            str(org_id),
+            copy_text_value(name),
+            copy_text_value(full),
+            copy_text_value(initials),
+            gender,
+            birth_date.isoformat() if birth_date is not None else NULL,
+            "\\\\x" + id_enc.hex() if id_enc is not None else NULL,
+            id_index if id_index is not None else NULL,
+            id_masked,
+            "\\\\x" + phone_enc.hex() if phone_enc is not None else NULL,
+            phone_index if phone_index is not None else NULL,
+            phone_masked,
+            phone_tail,
+            form,
+            status,
+            joined_on.isoformat() if joined_on is not None else NULL,
+            "",
+            now,
+            now,
+            "",
+        )
+    )
 
 
 @contextmanager

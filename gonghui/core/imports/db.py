@@ -50,6 +50,10 @@ def copy_value(value) -> str:
     return value.isoformat()  # date, datetime
 
 
+def copy_text_value(value: str) -> str:
+    return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+
+
 def copy_line(values) -> str:
     return "\t".join(map(copy_value, values))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from gonghui.core.imports.pipeline import (
     Tally,
     _quiet,
     _save,
+    compact_key,
     finish_validation,
     job_scope,
     open_job_sheet,
@@ -42,10 +44,29 @@ class _Refused(Exception):
     """Bad rows and an all-or-nothing import: leave the transaction, keep the tally."""
 
 
-def check_chunk(spec: ImportSpec, context, job_id: int, chunk, index):
-    """The worker processes' part: only the pure row checks (the register is looked up by
-    the parent, inside its transaction)."""
-    return spec.check_rows(context, chunk, index)
+class DirectChunk(NamedTuple):
+    """A checked chunk as it travels back to the loading process: per row its number and
+    duplicate key (compact_key), the issues of bad rows by index, and the spec's payload."""
+
+    rows: list[int]
+    keys: list[int | None]
+    issues: dict[int, list[tuple[str, str]]]
+    existing: int  # rows whose person the register holds
+    payload: Any
+
+
+def check_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> DirectChunk:
+    """The worker processes' part: the row checks and the register check (for a big load
+    against the snapshot prepare_direct took; the load's transaction locks the table)."""
+    checked = spec.check_rows(context, chunk, index)
+    existing = spec.check_against_register(context, checked)
+    return DirectChunk(
+        [c.row for c in checked],
+        [None if c.key is None else compact_key(c.key) for c in checked],
+        {i: c.issues for i, c in enumerate(checked) if c.issues},
+        existing,
+        spec.direct_payload(context, checked),
+    )
 
 
 def supports_direct(kind: str) -> bool:
@@ -69,7 +90,7 @@ def import_directly(
         only_good=only_good,
         message="",
     )
-    context = spec.prepare_direct(spec.prepare(job, scope))
+    context = spec.prepare_direct(spec.prepare(job, scope), expected_rows=opened.total)
     tally = Tally(spec)
     outcome: dict = {}
     runner = ChunkRunner(spec, context, job.pk, opened.index, opened.total, work=check_chunk)
@@ -103,15 +124,15 @@ def import_directly(
 
 
 def _load(job, spec, scope, runner, opened, tally, outcome, progress) -> None:
-    loader = spec.direct_loader(job, scope, existing=job.existing, expected_rows=opened.total)
-    saver = ProgressSaver(job, opened, progress)
     context = runner.args[1]
-    for chunk, checked in runner.run(opened.rows):
-        registered = loader.check_against_register(spec, context, checked)
-        before = len(tally.unstage)
-        tally.add(chunk, [(c.row, c.key, c.issues) for c in checked], registered)
-        repeated = set(tally.unstage[before:])  # rows that repeat an earlier one
-        loader.load([c for c in checked if not c.issues and c.row not in repeated])
+    loader = spec.direct_loader(
+        job, scope, context=context, existing=job.existing, expected_rows=opened.total
+    )
+    saver = ProgressSaver(job, opened, progress)
+    for chunk, checked in runner.run(opened.batches):
+        rows, keys, issues, existing, payload = checked
+        repeated = tally.add_columns(chunk, rows, keys, issues, existing)
+        loader.load(payload, repeated)
         saver.chunk_done(chunk)
     if tally.rows > tally.valid and not job.only_good:
         raise _Refused

@@ -11,6 +11,7 @@ leaves no partial rows.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import time
@@ -31,7 +32,14 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.core.imports.columns import find_header_row, match_columns
 from gonghui.core.imports.errors_workbook import write_errors_workbook
-from gonghui.core.imports.reading import HEADER_SEARCH_ROWS, open_sheet
+from gonghui.core.imports.pieces import Piece
+from gonghui.core.imports.reading import (
+    HEADER_SEARCH_ROWS,
+    Batch,
+    cells_of_rows,
+    open_sheet,
+    rows_of,
+)
 from gonghui.core.imports.spec import ImportSpec, import_spec
 from gonghui.core.models import ImportIssue, ImportJob, ImportState
 from gonghui.core.scope import Scope, scope_for_user, system_scope
@@ -96,8 +104,12 @@ class OpenedSheet:
     headers: list
     header_number: int
     index: dict[str, int]
-    rows: Iterator[tuple[int, list]]
+    batches: Iterator[Batch]  # the data rows (core.imports.reading)
     total: int  # data rows, roughly (blank rows included)
+
+    @property
+    def rows(self) -> Iterator[tuple[int, list]]:
+        return rows_of(self.batches)
 
 
 def open_job_sheet(job: ImportJob, spec: ImportSpec) -> OpenedSheet:
@@ -105,7 +117,8 @@ def open_job_sheet(job: ImportJob, spec: ImportSpec) -> OpenedSheet:
     started = time.monotonic()
     sheet = open_sheet(Path(job.stored_file), job.file_name)
     logger.info("import %s: read the sheet in %.1f s", job.pk, time.monotonic() - started)
-    rows = iter(sheet.rows)
+    batches = sheet.batches
+    rows = iter(next(batches, ()))
     head = list(islice(rows, HEADER_SEARCH_ROWS))
     found = find_header_row(head, spec.columns, job.mapping)
     header_number, headers = found if found else (0, [])
@@ -119,7 +132,7 @@ def open_job_sheet(job: ImportJob, spec: ImportSpec) -> OpenedSheet:
             )
             % {"columns": "、".join(missing or [str(spec.columns[0].label)])}
         )
-    data = _data_rows(head[header_number:], rows)
+    data = _data_batches(head[header_number:], rows, batches)
     return OpenedSheet(headers, header_number, index, data, max(sheet.total - header_number, 0))
 
 
@@ -129,9 +142,10 @@ class ProgressSaver:
     def __init__(self, job: ImportJob, opened: OpenedSheet, progress: Progress) -> None:
         self.job, self.opened, self.progress, self.last = job, opened, progress, 0.0
 
-    def chunk_done(self, chunk: list) -> None:
+    def chunk_done(self, chunk: list | Piece) -> None:
         total = self.opened.total
-        done = min(max(chunk[-1][0] - self.opened.header_number, 0), total)
+        last = chunk.last_row if isinstance(chunk, Piece) else chunk[-1][0]
+        done = min(max(last - self.opened.header_number, 0), total)
         if time.monotonic() - self.last > PROGRESS_EVERY_S or done == total:
             _save(self.job, progress_done=done)
             self.last = time.monotonic()
@@ -149,7 +163,7 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     context = spec.prepare(job, scope)
     tally = Tally(spec)
     saver = ProgressSaver(job, opened, progress)
-    chunks = processed_chunks(spec, context, job.pk, opened.rows, opened.index, opened.total)
+    chunks = processed_chunks(spec, context, job.pk, opened.batches, opened.index, opened.total)
     for chunk, (results, existing) in chunks:
         tally.add(chunk, results, existing)
         saver.chunk_done(chunk)
@@ -161,9 +175,10 @@ def _validate(job: ImportJob, spec: ImportSpec, progress: Progress) -> None:
     )
 
 
-def _data_rows(head: list, rest: Iterator) -> Iterator[tuple[int, list]]:
-    yield from head
-    yield from rest
+def _data_batches(head: list, rest: Iterator, batches: Iterator[Batch]) -> Iterator[Batch]:
+    yield head
+    yield rest
+    yield from batches
 
 
 def process_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> tuple[list, int]:
@@ -178,6 +193,18 @@ def process_chunk(spec: ImportSpec, context, job_id: int, chunk, index) -> tuple
     return [(c.row, c.key, c.issues) for c in checked], existing
 
 
+def compact_key(key: object) -> int:
+    """A duplicate key as a 128-bit int: a blind index (32 hex digits) is one already, any
+    other key is hashed. A million keys take about 120 MB as ints, 170 MB as strings."""
+    text = str(key)
+    if len(text) == 32:
+        try:
+            return int(text, 16)
+        except ValueError:
+            pass
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest())
+
+
 class Tally:
     """Counts, duplicate keys and rejected rows as the chunks come back, in row order."""
 
@@ -186,36 +213,75 @@ class Tally:
         self.rows = 0
         self.valid = 0
         self.existing = 0
-        self.seen: dict[str, int] = {}
+        self.seen: dict[int, int] = {}  # compact_key -> first row
         self.unstage: list[int] = []  # staged rows later found to repeat an earlier row
         self.issues: list[tuple[int, str, str]] = []
-        self.rejected_cells: list[tuple[int, list, str]] = []
+        # cells are None for rows of a piece checked elsewhere, until fill_cells
+        self.rejected_cells: list[tuple[int, list | None, str]] = []
 
-    def add(self, chunk: list[tuple[int, list]], results: list, existing: int) -> None:
+    def add(self, chunk: list[tuple[int, list]] | Piece, results: list, existing: int) -> None:
+        """``results``: (row, key, issues) per row; staged rows that repeat an earlier row
+        are listed in ``unstage``."""
+        rows = [row for row, _key, _issues in results]
+        keys = [None if key is None else compact_key(key) for _row, key, _issues in results]
+        issues = {i: found for i, (_row, _key, found) in enumerate(results) if found}
+        repeated = self.add_columns(chunk, rows, keys, issues, existing)
+        self.unstage.extend(rows[i] for i in sorted(repeated) if not results[i][2])
+
+    def add_columns(
+        self,
+        chunk: list[tuple[int, list]] | Piece,
+        rows: list[int],
+        keys: list[int | None],
+        issues: dict[int, list[tuple[str, str]]],
+        existing: int,
+    ) -> set[int]:
+        """One chunk's rows, their compact keys and the issues of bad ones by index (added
+        to here); returns the indexes of good rows that repeat an earlier row."""
         self.existing += existing
-        cells_by_row = dict(chunk)
-        for row, key, issues in results:
-            self.rows += 1
-            if key is not None:
-                first = self.seen.setdefault(key, row)
-                if first != row:
-                    if not issues:
-                        self.unstage.append(row)
-                    issues = [
-                        *issues,
-                        (
-                            self.spec.duplicate_column,
-                            _("Same as row %(row)s: the person appears twice in the file.")
-                            % {"row": first},
-                        ),
-                    ]
-            if not issues:
-                self.valid += 1
+        self.rows += len(rows)
+        seen = self.seen
+        repeated = set()
+        for i, key in enumerate(keys):
+            if key is None:
                 continue
-            self.issues.extend((row, column, reason) for column, reason in issues)
+            row = rows[i]
+            first = seen.setdefault(key, row)
+            if first != row:
+                if i not in issues:
+                    repeated.add(i)
+                issues[i] = [
+                    *issues.get(i, ()),
+                    (
+                        self.spec.duplicate_column,
+                        _("Same as row %(row)s: the person appears twice in the file.")
+                        % {"row": first},
+                    ),
+                ]
+        self.valid += len(rows) - len(issues)
+        if issues:
+            self._rejected(chunk, rows, issues)
+        return repeated
+
+    def _rejected(self, chunk, rows: list[int], issues: dict[int, list]) -> None:
+        cells_by_row = {} if isinstance(chunk, Piece) else dict(chunk)
+        for i in sorted(issues):
+            row = rows[i]
+            self.issues.extend((row, column, reason) for column, reason in issues[i])
             if len(self.rejected_cells) < MAX_KEPT_REJECTS:
-                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues)
-                self.rejected_cells.append((row, cells_by_row[row], reasons))
+                reasons = "；".join(f"{col}：{why}" if col else why for col, why in issues[i])
+                self.rejected_cells.append((row, cells_by_row.get(row), reasons))
+
+    def fill_cells(self, job: ImportJob) -> None:
+        """Read the cells of rejected rows that were checked without them at hand."""
+        wanted = {row for row, cells, _why in self.rejected_cells if cells is None}
+        if not wanted:
+            return
+        found = cells_of_rows(Path(job.stored_file), job.file_name, wanted)
+        self.rejected_cells = [
+            (row, found.get(row, []) if cells is None else cells, why)
+            for row, cells, why in self.rejected_cells
+        ]
 
 
 def finish_validation(job: ImportJob, headers: list, tally: Tally, **extra) -> None:
@@ -228,6 +294,7 @@ def finish_validation(job: ImportJob, headers: list, tally: Tally, **extra) -> N
         batch_size=2000,
     )
     if tally.rejected_cells:
+        tally.fill_cells(job)
         write_errors_workbook(errors_path(job), headers, tally.rejected_cells)
     rejected = tally.rows - tally.valid
     counts = {
@@ -252,6 +319,15 @@ def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]
     rows = _non_empty(rows)
     while chunk := list(islice(rows, CHUNK_ROWS)):
         yield chunk
+
+
+def _tasks(batches: Iterator[Batch]) -> Iterator[list[tuple[int, list]] | Piece]:
+    """What the worker processes are sent: a piece whole (they read it), rows in chunks."""
+    for batch in batches:
+        if isinstance(batch, Piece):
+            yield batch
+        else:
+            yield from _chunks(iter(batch))
 
 
 class ChunkRunner:
@@ -297,14 +373,16 @@ class ChunkRunner:
             self.pool.shutdown(cancel_futures=True)
             gc.unfreeze()
 
-    def run(self, rows):
+    def run(self, batches: Iterator[Batch]):
+        """(chunk, result) in file order; a chunk is a list of rows or a Piece."""
         if self.pool is None:
-            for chunk in _chunks(rows):
+            for chunk in _chunks(rows_of(batches)):
                 yield chunk, self.work(*self.args, chunk, self.index)
             return
         pending: deque = deque()
-        for chunk in _chunks(rows):
-            pending.append((chunk, self.pool.submit(_process_in_worker, chunk)))
+        for chunk in _tasks(batches):
+            process = _process_piece_in_worker if isinstance(chunk, Piece) else _process_in_worker
+            pending.append((chunk, self.pool.submit(process, chunk)))
             if len(pending) > self.workers * 2:
                 chunk, future = pending.popleft()
                 yield chunk, future.result()
@@ -329,6 +407,11 @@ def _init_worker(work, spec, context, job_id, index) -> None:
 def _process_in_worker(chunk):
     work, spec, context, job_id, index = _worker_state
     return work(spec, context, job_id, chunk, index)
+
+
+def _process_piece_in_worker(piece: Piece):
+    rows = [row for row in piece.rows() if any(row[1])]
+    return _process_in_worker(rows)
 
 
 # Commit

@@ -65,15 +65,23 @@ class ImportSpec:
     def discard(self, job) -> None:
         raise NotImplementedError
 
-    def prepare_direct(self, context: Any) -> Any:
-        """The context for a direct load (e.g. asking check_rows for COPY lines)."""
+    def prepare_direct(self, context: Any, *, expected_rows: int) -> Any:
+        """The context for a direct load (e.g. asking check_rows for COPY lines), made
+        before the worker processes start and before the load's transaction opens."""
         return context
 
-    def direct_loader(self, job, scope, *, existing: str, expected_rows: int):
-        """An object with ``check_against_register(spec, context, checked)``,
-        ``load(checked)`` and ``finish() -> {"created", "updated"}`` that writes checked rows
-        straight into the register inside the caller's transaction (``import_<kind>
-        --commit``: one pass, no staging), or None if the kind has none."""
+    def direct_payload(self, context: Any, checked: list[Checked]) -> Any:
+        """What the loader's ``load`` needs of checked rows (after check_against_register),
+        made where they were checked (a worker process for big files), as small as it can
+        be, since it travels to the loading process."""
+        return checked
+
+    def direct_loader(self, job, scope, *, context: Any, existing: str, expected_rows: int):
+        """An object with ``load(payload, leave_out)`` (``leave_out``: indexes of rows in
+        the payload's chunk to leave out, as repeating earlier rows) and ``finish() ->
+        {"created", "updated"}`` that writes checked rows straight into the register inside
+        the caller's transaction (``import_<kind> --commit``: one pass, no staging), or None
+        if the kind has none."""
         return None
 
     def template_headers(self) -> list[str]:

@@ -1,5 +1,6 @@
 """Field encryption, blind indexes and key rotation (DESIGN rule 2)."""
 
+import hmac
 import json
 import stat
 from io import StringIO
@@ -7,6 +8,8 @@ from io import StringIO
 import pytest
 from cryptography.exceptions import InvalidTag
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gonghui.core import crypto
 from gonghui.core.crypto import blind_index, decrypt, encrypt, keyring
@@ -97,3 +100,13 @@ def test_a_rotation_cut_off_after_its_commit_is_finished_by_the_next_run(world):
     call_command("rotate_keys", stdout=out, stderr=StringIO())
     assert "had finished" in out.getvalue()
     assert [w.name for w in worker_list(scope, q="13812345678")] == ["张三"]
+
+
+@given(
+    key=st.binary(min_size=1, max_size=100),
+    field=st.sampled_from(["id_number", "phone"]),
+    value=st.text(max_size=30),
+)
+def test_the_blind_index_is_hmac_sha256_as_the_library_computes_it(key, field, value):
+    reference = hmac.digest(key, f"{field}:{value}".encode(), "sha256")
+    assert blind_index(field, value, key=key) == reference[: crypto.INDEX_HEX_CHARS // 2].hex()
