@@ -5,6 +5,11 @@
 Each main page at a desktop and a phone size, logged in as the 东城区总工会 admin (or the
 staff member shown), or signed in on the worker pages with a demo applicant's phone: the
 texted code is read from var/sms/outbox.log, where the demo's SMS sender writes it.
+
+The worker's quiz pages take the demo campaign from its poster link (read on the console as
+its organiser) with a register worker who has not sat it yet (gonghui/quizzes/demo.py's
+NEWCOMERS), one per screen size: each may sit the quiz once, so retaking those needs a fresh
+demo.
 """
 
 import argparse
@@ -62,11 +67,20 @@ PAGES = [
     ("quiz-ranking", "/quizzes/", "bus_admin",
      "open:table a[href^='/quizzes/campaigns/'] >> open:[data-testid=open-figures] >> "
      "scroll:[data-testid=fig-ranking]"),
+    ("quiz-h5-landing", "{quiz_link}", None, None),
+    ("quiz-h5-sitting", "{quiz_link}", "quiz-worker", "quiz-sit"),
+    ("quiz-h5-result", "{quiz_link}", "quiz-worker", "quiz-hand-in"),
+    ("quiz-h5-certificate", "{quiz}certificate.png", "quiz-worker", None),
 ]  # fmt: skip
 OUTBOX = ROOT / "var" / "sms" / "outbox.log"
 # Cookies of each worker signed in once, reused at the other screen size: asking for a second
 # code within a minute would be refused.
 worker_cookies: dict[str, list] = {}
+# The demo's register workers who have not sat the quiz (quizzes/demo.py NEWCOMERS): one
+# takes it at each size, the campaign allowing a single sitting.
+QUIZ_WORKERS = {"desktop": "13911110001", "phone": "13911110002"}
+# Questions of the paper answered wrong when handing in (the rest right): a score of 90.
+QUIZ_WRONG = {5, 13}
 # Where the phone says it is for the station finder (WGS-84, by 东四 in 东城区).
 PHONE_LOCATION = {"latitude": 39.9243, "longitude": 116.4113}
 
@@ -113,6 +127,67 @@ def locate(page) -> None:
     page.wait_for_timeout(1500)  # let the map give up on tiles it cannot reach
 
 
+def quiz_link(browser, base_url: str) -> str:
+    """The demo campaign's poster link for its first branch union, as its organiser sees it
+    on the campaign's page (the token is random per demo)."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base_url, "bus_admin")
+    page.goto(f"{base_url}/quizzes/")
+    page.locator("table a[href^='/quizzes/campaigns/']").first.click()
+    page.wait_for_load_state()
+    links = page.locator("[data-testid=campaign-links] input.link").evaluate_all(
+        "inputs => inputs.map(i => i.value)"
+    )
+    context.close()
+    link = next(url for url in links if "?branch=" in url)
+    return link.removeprefix(re.match(r"https?://[^/]+", link).group())
+
+
+def right_options() -> dict[str, set[str]]:
+    """The demo bank's right options by question stem, as the texts shown on the paper."""
+    from gonghui.quizzes.demo_questions import QUESTIONS
+
+    right = {}
+    for kind, stem, options, answer, *_rest in QUESTIONS:
+        if kind == "T":
+            options, answer = ["正确", "错误"], "A" if answer == "对" else "B"
+        right[" ".join(stem.split())] = {options["ABCDEF".index(letter)] for letter in answer}
+    return right
+
+
+def quiz_answer(page, numbers) -> None:
+    """Choose the options of the paper's questions ``numbers`` (1-based): the right ones, or
+    a wrong one for those in QUIZ_WRONG; each choice is saved by the page as it is made."""
+    right = right_options()
+    questions = page.get_by_test_id("quiz-question")
+    for number in numbers:
+        question = questions.nth(number - 1)
+        wanted = right[" ".join(question.locator(".quiz-stem").inner_text().split())]
+        labels = question.locator("label.quiz-option")
+        texts = [text.strip() for text in labels.locator("span:last-child").all_inner_texts()]
+        if number in QUIZ_WRONG:  # a wrong option, or all right ones but one
+            wrong = [text for text in texts if text not in wanted]
+            wanted = {wrong[0]} if wrong else set(texts[1:])
+        for index, text in enumerate(texts):  # as wanted, whatever was chosen before
+            if (text in wanted) != labels.nth(index).locator("input").is_checked():
+                labels.nth(index).click()
+        page.wait_for_timeout(150)
+
+
+def quiz_sitting(page) -> bool:
+    """From the landing page: take the quiz (or carry on with the open sitting); False if
+    the worker has handed it in already, on the page that links to the result."""
+    page.get_by_test_id("quiz-enter").click()
+    page.wait_for_load_state()
+    start = page.get_by_test_id("quiz-start")
+    if not start.count():
+        return False
+    start.click()
+    page.wait_for_selector("[data-testid=quiz-question]")
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
@@ -124,6 +199,10 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), headless=True, args=ARGS
         )
+        quiz = {}
+        if any("{quiz" in path and stem in (only or {stem}) for stem, path, *_ in PAGES):
+            quiz["quiz_link"] = quiz_link(browser, options.base_url)
+            quiz["quiz"] = quiz["quiz_link"].split("?")[0]
         for size, (width, height) in SIZES.items():
             context = browser.new_context(
                 viewport={"width": width, "height": height},
@@ -136,6 +215,8 @@ def main() -> None:
             for stem, path, user, action in PAGES:
                 if only and stem not in only:
                     continue
+                if user == "quiz-worker":
+                    user = f"worker:{QUIZ_WORKERS[size]}"
                 if user != current_user:
                     context.clear_cookies()
                     if user and user.startswith("worker:"):
@@ -143,13 +224,26 @@ def main() -> None:
                     elif user:
                         log_in(page, options.base_url, user)
                     current_user = user
-                page.goto(options.base_url + path)
+                page.goto(options.base_url + path.format(**quiz))
                 if action == "expand":
                     expand_tree(page)
                 elif action == "locate":
                     locate(page)
                 elif action == "qr":
                     page.wait_for_selector("[data-testid=my-qr] svg")
+                elif action == "quiz-sit":  # a couple of answers in, the clock running
+                    if not quiz_sitting(page):
+                        raise SystemExit(f"{user} has sat the demo quiz: load a fresh demo")
+                    quiz_answer(page, (1, 2))
+                    page.wait_for_timeout(2500)
+                elif action == "quiz-hand-in":
+                    if quiz_sitting(page):
+                        count = page.get_by_test_id("quiz-question").count()
+                        quiz_answer(page, range(1, count + 1))
+                        page.get_by_test_id("quiz-submit").click()
+                    else:  # handed in on an earlier run: its result again
+                        page.locator("a[href*='/result/']").click()
+                    page.wait_for_selector("[data-testid=quiz-result]")
                 elif action and action.startswith("open:"):
                     for step in action.split(" >> "):
                         verb, selector = step.split(":", 1)
