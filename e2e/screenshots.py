@@ -70,7 +70,7 @@ PAGES = [
     ("quiz-h5-landing", "{quiz_link}", None, None),
     ("quiz-h5-sitting", "{quiz_link}", "quiz-worker", "quiz-sit"),
     ("quiz-h5-result", "{quiz_link}", "quiz-worker", "quiz-hand-in"),
-    ("quiz-h5-certificate", "{quiz}certificate.png", "quiz-worker", None),
+    ("quiz-h5-certificate", "{quiz}certificate/", "quiz-worker", "certificate"),
 ]  # fmt: skip
 OUTBOX = ROOT / "var" / "sms" / "outbox.log"
 # Cookies of each worker signed in once, reused at the other screen size: asking for a second
@@ -231,6 +231,10 @@ def main() -> None:
                     locate(page)
                 elif action == "qr":
                     page.wait_for_selector("[data-testid=my-qr] svg")
+                elif action == "certificate":  # the image is drawn on request: wait for it
+                    page.wait_for_function(
+                        "document.querySelector('.quiz-certificate-image').complete"
+                    )
                 elif action == "quiz-sit":  # a couple of answers in, the clock running
                     if not quiz_sitting(page):
                         raise SystemExit(f"{user} has sat the demo quiz: load a fresh demo")

@@ -81,11 +81,7 @@ def verify_url(request, participant: Participant) -> str:
     return request.build_absolute_uri(f"{path}?code={certificate_code(participant)}")
 
 
-@login_not_required
-@never_cache
-@identity.worker_required
-def h5_certificate(request, quizcampaign_token: str):
-    """The signed-in worker's certificate for the campaign of ``token``, as a PNG."""
+def _own_certificate(request, quizcampaign_token: str) -> Participant:
     participant = (
         Participant.objects.select_related("campaign", "campaign__org")
         .filter(campaign__token=quizcampaign_token, phone_index=request.worker_identity.phone_index)
@@ -93,6 +89,31 @@ def h5_certificate(request, quizcampaign_token: str):
     )
     if participant is None or not may_have_certificate(participant):
         raise Http404()
+    return participant
+
+
+@login_not_required
+@never_cache
+@identity.worker_required
+def h5_certificate_page(request, quizcampaign_token: str):
+    """The signed-in worker's certificate on the phone: the image, how to keep it, its code
+    and where anyone can check it."""
+    participant = _own_certificate(request, quizcampaign_token)
+    context = {
+        "participant": participant,
+        "campaign": participant.campaign,
+        "code": certificate_code(participant),
+        "check_url": verify_url(request, participant),
+    }
+    return render(request, "quizzes/h5/certificate.html", context)
+
+
+@login_not_required
+@never_cache
+@identity.worker_required
+def h5_certificate(request, quizcampaign_token: str):
+    """The signed-in worker's certificate for the campaign of ``token``, as a PNG."""
+    participant = _own_certificate(request, quizcampaign_token)
     png = render_png(certificate_text(participant, verify_url(request, participant)))
     response = HttpResponse(png, content_type="image/png")
     name = f"certificate-{certificate_code(participant)}.png"

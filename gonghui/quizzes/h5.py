@@ -196,7 +196,8 @@ def certificate_url(participant) -> str | None:
     """The participant's certificate page, when the organiser side provides one."""
     try:
         return reverse(
-            "quizzes_h5:certificate", kwargs={"quizcampaign_token": participant.campaign.token}
+            "quizzes_h5:certificate_page",
+            kwargs={"quizcampaign_token": participant.campaign.token},
         )
     except NoReverseMatch:
         return None

@@ -16,6 +16,11 @@ urlpatterns = [
     path("sittings/<int:sitting_id>/result/", h5.result, name="result"),
     # The e-certificate (organiser side, certificates.py) and its public check.
     path(
+        "<str:quizcampaign_token>/certificate/",
+        certificates.h5_certificate_page,
+        name="certificate_page",
+    ),
+    path(
         "<str:quizcampaign_token>/certificate.png",
         certificates.h5_certificate,
         name="certificate",

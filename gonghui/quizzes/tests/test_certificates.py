@@ -34,6 +34,20 @@ def test_a_participant_downloads_a_png_certificate(world):
     assert certificate_code(participant) in response["Content-Disposition"]
 
 
+def test_the_phone_shows_the_certificate_with_a_download_and_where_to_check_it(world):
+    campaign, participant = _sat(world)
+    page = h5_client(ZHANG_PHONE).get(f"/h5/quiz/{campaign.token}/certificate/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"/h5/quiz/{campaign.token}/certificate.png" in body
+    assert f"/h5/quiz/{campaign.token}/certificate.png?download=1" in body
+    assert certificate_code(participant) in body and "/h5/quiz/certificates/check/" in body
+    # someone else's phone has no certificate to show
+    assert (
+        h5_client("13900003333").get(f"/h5/quiz/{campaign.token}/certificate/").status_code == 404
+    )
+
+
 def test_the_certificate_says_who_what_when_and_who_issued_it(world):
     campaign, participant = _sat(world)
     text = certificate_text(participant, "http://testserver/check")
