@@ -8,7 +8,8 @@ Makes a throwaway PostgreSQL database (or uses DATABASE_URL: point it at a scrat
 bus group with 20 branch unions and 41,093 + 100 workers with phones in their registers
 (bulk-inserted: the bench measures the quiz, not registrations), a bank of 60 questions and
 an open campaign drawing 10 a sitting (5 single, 3 multiple, 2 true/false; one sitting each).
-Then gunicorn serves the real application (``--workers``, default 3) and the load generator
+Then gunicorn serves the real application (``--workers``, default 5: two a core plus one, as
+docs/operations.md deploys it) and the load generator
 bench/loadgen (Rust, std only, built here with ``cargo build --release --offline``: 100 OS
 threads with blocking sockets, so it costs the server next to no CPU) replays the week with
 100 workers at once, each request on a new connection as a phone makes it:
@@ -236,7 +237,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SITTINGS} sittings")
     parser.add_argument("--sittings", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument(
+        "--workers", type=int, default=5, help="gunicorn workers (default 5, as deployed)"
+    )
     parser.add_argument(
         "--answers",
         choices=("batch", "single"),
