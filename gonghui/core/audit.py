@@ -51,6 +51,35 @@ def audit_record(
     Pass the acting ``scope`` from console and API use cases, or a bare ``actor`` from the
     CLI and the demo loader (no acting org there).
     """
+    # Every write of every service passes here: a plain INSERT, not the ORM's save().
+    return insert(
+        audit_event(
+            action=action,
+            scope=scope,
+            actor=actor,
+            org=org,
+            target=target,
+            before=before,
+            after=after,
+            extra=extra,
+        )
+    )
+
+
+def audit_event(
+    *,
+    action: str,
+    scope=None,
+    actor=None,
+    org=None,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event ``audit_record`` appends, not saved yet: for a hot path that writes it in
+    the same statement as its target (care's kit scan), where ``object_id`` comes from the
+    target's insert."""
     meta = current_meta()
     if scope is not None:
         actor = scope.user
@@ -58,20 +87,17 @@ def audit_record(
     if extra:
         changes.update({key: mask_value(key, value) for key, value in extra.items()})
     user = actor if getattr(actor, "pk", None) else None
-    # Every write of every service passes here: a plain INSERT, not the ORM's save().
-    return insert(
-        AuditEvent(
-            actor=user,
-            actor_username=getattr(user, "username", "") or "",
-            org=org,
-            acting_org_id=scope.acting_org_id if scope is not None else None,
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            object_repr=str(target)[:255] if target is not None else "",
-            changes=changes,
-            ip=meta.ip,
-            user_agent=meta.user_agent[:255],
-            via=meta.via,
-        )
+    return AuditEvent(
+        actor=user,
+        actor_username=getattr(user, "username", "") or "",
+        org=org,
+        acting_org_id=scope.acting_org_id if scope is not None else None,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        changes=changes,
+        ip=meta.ip,
+        user_agent=meta.user_agent[:255],
+        via=meta.via,
     )

@@ -70,6 +70,27 @@ def insert_parts(instance: models.Model) -> tuple[str, str, str, list]:
     return db.ops.quote_name(instance._meta.db_table), columns, ", ".join(marks), values
 
 
+def insert_select(
+    instance: models.Model, computed: dict[str, str] | None = None
+) -> tuple[str, list]:
+    """``("INSERT INTO table (col, ...) SELECT %s, ...", values)`` for ``instance``, to be
+    completed with a FROM clause (a statement whose CTEs write several rows at once).
+    ``computed`` maps a field's attname to an SQL expression written instead of its value
+    (another CTE's column, such as ``handout.id``)."""
+    computed = computed or {}
+    db = _db()
+    fields, columns, marks = _insert_columns(type(instance), db.vendor)
+    select, values = [], []
+    for field, mark in zip(fields, marks, strict=True):
+        if field.attname in computed:
+            select.append(computed[field.attname])
+        else:
+            select.append(mark)
+            values.append(field.get_db_prep_save(field.pre_save(instance, True), db))
+    table = db.ops.quote_name(instance._meta.db_table)
+    return f"INSERT INTO {table} {columns} SELECT {', '.join(select)}", values
+
+
 def insert(instance: M) -> M:
     """``instance.save(force_insert=True)`` in one plain statement (no signals are sent:
     for models that have no receivers)."""
