@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from gonghui.care.models import (
     MovementKind,
     RuleKind,
     RuleTotal,
+    Site,
     SpendingRule,
     StockBalance,
     StockMovement,
@@ -55,6 +56,7 @@ from gonghui.members.identity import worker_id_from_qr
 from gonghui.members.models import EmploymentForm, Worker
 from gonghui.members.services import worker_create
 from gonghui.members.services.identity import worker_for_phone_index
+from gonghui.orgs.models import Org
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 ID_LIKE = re.compile(r"^\d{15,17}[\dX]$")
@@ -452,16 +454,9 @@ def _refused(
     """The insert was refused: a retry gets the first result; a person who already
     received gets when and where; a campaign closed meanwhile says so; else, when ``short``
     (the item and number that could not be taken), the site's stock is short."""
-    earlier = _replay(request_id)
-    if earlier is not None:
+    earlier, retried = _earlier(request_id, worker, context.row.campaign.limit_key)
+    if earlier is not None and retried:
         return _replayed(earlier, worker, context.row)
-    earlier = (
-        Distribution.objects.filter(
-            worker=worker, limit_key=context.row.campaign.limit_key, voided_at=None
-        )
-        .select_related("worker", "campaign", "site", "org")
-        .first()
-    )
     if earlier is not None:
         raise AlreadyReceived(earlier) from None
     forget_hand_out_contexts()
@@ -469,6 +464,62 @@ def _refused(
     if short is not None:
         raise StockShort(context.row.site, short[0], short[1])
     raise ConflictError(_("The hand-out could not be recorded; scan again."))
+
+
+_EARLIER_FIELDS = [
+    "id",
+    "org_id",
+    "campaign_id",
+    "site_id",
+    "worker_id",
+    "target",
+    "value_fen",
+    "handed_at",
+]
+
+
+def _earlier(
+    request_id: uuid.UUID, worker: Worker, limit_key: str
+) -> tuple[Distribution | None, bool]:
+    """What a refused insert met, in one query: the hand-out made under this request id
+    (a retry: True), else the person's live one under the limit key (a repeat: False),
+    with the names AlreadyReceived tells (the ORM would spend more building the query than
+    the database running it: a tenth of all scans come here)."""
+    quote = connection.ops.quote_name
+    table = quote(Distribution._meta.db_table)
+    rid = Distribution._meta.get_field("request_id").get_db_prep_value(request_id, connection)
+    sql = (
+        "SELECT d.id, d.org_id, d.campaign_id, d.site_id, d.worker_id, d.target, d.value_fen, "
+        f"d.handed_at, d.request_id = %s, c.name, s.name, o.name FROM {table} d "
+        f"JOIN {quote(CareCampaign._meta.db_table)} c ON c.id = d.campaign_id "
+        f"JOIN {quote(Site._meta.db_table)} s ON s.id = d.site_id "
+        f"JOIN {quote(Org._meta.db_table)} o ON o.id = d.org_id "
+        "WHERE d.request_id = %s OR (d.worker_id = %s AND d.limit_key = %s AND d.voided_at IS "
+        "NULL) ORDER BY 9 DESC LIMIT 1"
+    )
+    with fastsql.cursor() as cursor:
+        cursor.execute(sql, [rid, rid, worker.pk, limit_key])
+        found = cursor.fetchone()
+    if found is None:
+        return None, False
+    pk, org_id, campaign_id, site_id, worker_id, target, value_fen, handed_at = found[:8]
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    if convert is not None:  # SQLite's text, made an aware datetime as the ORM does
+        handed_at = convert(handed_at, None, connection)
+    earlier = Distribution.from_db(
+        DEFAULT_DB_ALIAS,
+        _EARLIER_FIELDS,
+        [pk, org_id, campaign_id, site_id, worker_id, target, value_fen, handed_at],
+    )
+    retried, campaign_name, site_name, org_name = found[8:]
+    if worker_id == worker.pk:
+        earlier.worker = worker
+    earlier.campaign = CareCampaign.from_db(
+        DEFAULT_DB_ALIAS, ["id", "name"], [campaign_id, campaign_name]
+    )
+    earlier.site = Site.from_db(DEFAULT_DB_ALIAS, ["id", "name"], [site_id, site_name])
+    earlier.org = Org.from_db(DEFAULT_DB_ALIAS, ["id", "name"], [org_id, org_name])
+    return earlier, bool(retried)
 
 
 def _actor(scope: Scope):
