@@ -42,7 +42,7 @@ from gonghui.core import fastsql
 from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.crypto import blind_index
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
-from gonghui.core.fastsql import fetch_brief, insert_parts, mark_saved
+from gonghui.core.fastsql import fetch_brief, fetch_brief_beside, insert_parts, mark_saved
 from gonghui.core.identity import (
     IdentityError,
     normalise_id_number,
@@ -137,10 +137,32 @@ def _full_worker(column: str, value) -> Worker | None:
     return Worker.objects.select_related("org", "employer").filter(**{column: value}).first()
 
 
+def find_recipient_beside(code: str, beside: tuple[str, list]) -> tuple[Worker | None, tuple]:
+    """``find_recipient(code, brief=True)`` whose query also runs ``beside`` (a SELECT of
+    one row: the scanning client's token still good, accounts.token_check_sql) in the same
+    round trip; the worker or None, and beside's row. Raises as find_recipient does for a
+    malformed code, before any query."""
+    found: list[tuple] = []
+
+    def fetch(column: str, value) -> Worker | None:
+        row, worker = fetch_brief_beside(
+            Worker, BRIEF_WORKER_FIELDS, *_brief_where(column, value), beside
+        )
+        found.append(row)
+        return worker
+
+    worker = _find(code, fetch)
+    return worker, found[0]
+
+
 def _brief_worker(column: str, value) -> Worker | None:
+    return fetch_brief(Worker, BRIEF_WORKER_FIELDS, *_brief_where(column, value))
+
+
+def _brief_where(column: str, value) -> tuple[str, list]:
     # the same choice as worker_for_phone_index among several rows: the latest updated
     order = " ORDER BY updated_at DESC, id DESC" if column == "phone_index" else ""
-    return fetch_brief(Worker, BRIEF_WORKER_FIELDS, f"{column} = %s{order}", [value])
+    return f"{column} = %s{order}", [value]
 
 
 def _find(code: str, fetch) -> Worker | None:
