@@ -400,6 +400,20 @@ def _in_one_statement(context: HandOutContext) -> bool:
     return not context.caps and len(context.parts) == 1 and connection.vendor == "postgresql"
 
 
+_LEDGER_FROM_HANDOUT = {
+    "org_id": "handout.org_id",
+    "site_id": "handout.site_id",
+    "distribution_id": "handout.id",
+    "at": "handout.handed_at",
+    "by_id": "handout.handed_by_id",
+}
+_AUDIT_FROM_HANDOUT = {
+    "actor_id": "handout.handed_by_id",
+    "org_id": "handout.org_id",
+    "object_id": "handout.id::text",
+}
+
+
 def _hand_out_at_once(
     context: HandOutContext, distribution: Distribution, *, scope: Scope, worker: Worker, now
 ) -> HandOut:
@@ -438,13 +452,15 @@ def _hand_out_at_once(
         },
     )
     handout_sql, handout_values = fastsql.insert_select(distribution)
-    ledger_sql, ledger_values = fastsql.insert_select(movement, {"distribution_id": "handout.id"})
-    audit_sql, audit_values = fastsql.insert_select(event, {"object_id": "handout.id::text"})
+    # what the ledger row and the event share with the hand-out is taken from its row
+    ledger_sql, ledger_values = fastsql.insert_select(movement, _LEDGER_FROM_HANDOUT)
+    audit_sql, audit_values = fastsql.insert_select(event, _AUDIT_FROM_HANDOUT)
     sql = (
         f"WITH taken AS (UPDATE {StockBalance._meta.db_table} SET quantity = quantity - %s "
         "WHERE site_id = %s AND item_id = %s AND quantity >= %s AND EXISTS (SELECT 1 FROM "
         f"{CareCampaign._meta.db_table} WHERE id = %s AND status = %s) RETURNING 1), "
-        f"handout AS ({handout_sql} FROM taken RETURNING id), "
+        f"handout AS ({handout_sql} FROM taken RETURNING id, org_id, site_id, handed_at, "
+        "handed_by_id), "
         f"ledger AS ({ledger_sql} FROM handout), "
         f"audit AS ({audit_sql} FROM handout) "
         "SELECT id FROM handout"
