@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 from gonghui.api import api
 
 urlpatterns = [
+    # First: the API's hot paths (a kit scan) are then matched without trying the pages'.
+    path("api/v1/", api.urls),
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
@@ -18,7 +20,6 @@ urlpatterns = [
     path("quizzes/", include("gonghui.quizzes.urls")),
     path("imports/", include("gonghui.core.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

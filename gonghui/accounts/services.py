@@ -1,6 +1,7 @@
 """Staff accounts, roles and API tokens. Admins manage accounts only inside their subtree."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import password_validation
@@ -262,7 +263,56 @@ def token_authenticate(token: str) -> User | None:
     token_id, user_id, stale = row
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    _token_claims.get(token_digest(token), lambda: (token_id, user_id))
     return _token_users.get(user_id, lambda: User.objects.filter(pk=user_id).first())
+
+
+@dataclass(frozen=True)
+class TokenClaim:
+    """A bearer token as this process last found it good: its row's id and its user."""
+
+    token_id: int
+    user: User
+
+
+# digest -> (token id, user id), kept by token_authenticate after a full check.
+_token_claims: LocalCache[tuple[int, int]] = LocalCache("accounts.token_claims")
+
+
+def token_claim(token: str) -> TokenClaim | None:
+    """Whom ``token`` named when this process last authenticated it in full (within
+    LOCAL_CACHE_SECONDS), WITHOUT asking whether it still does: only for a hot path whose
+    own first query runs token_check_sql in the same round trip and answers 401 unless
+    token_confirmed says yes (care's kit scan, core.api.TokenAuth(confirmed_by_view=True)).
+    None: not known here, authenticate in full."""
+    ids = _token_claims.get(token_digest(token), lambda: None)
+    if ids is None:
+        return None
+    token_id, user_id = ids
+    user = _token_users.get(user_id, lambda: User.objects.filter(pk=user_id).first())
+    return TokenClaim(token_id, user) if user is not None else None
+
+
+def token_check_sql(token_id: int) -> tuple[str, list]:
+    """A SELECT of exactly one row ``(valid, stale)``: the token is not revoked and its
+    account active (the checks of token_authenticate), and its last use was marked more than
+    a minute ago. Portable SQL, to run beside a hot path's own query (fastsql.fetch_brief)."""
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(seconds=60))
+    sql = (
+        "SELECT count(*), coalesce(max(CASE WHEN t.last_used_at IS NULL OR t.last_used_at < "
+        f"%s THEN 1 ELSE 0 END), 0) FROM {ApiToken._meta.db_table} t JOIN "
+        f"{User._meta.db_table} u ON u.id = t.user_id WHERE t.id = %s AND "
+        "t.revoked_at IS NULL AND u.is_active"
+    )
+    return sql, [since, token_id]
+
+
+def token_confirmed(token_id: int, valid, stale) -> bool:
+    """The verdict of token_check_sql's row; marks the token as used as token_authenticate
+    does."""
+    if valid and stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+    return bool(valid)
 
 
 def login_record(*, user: User) -> None:

@@ -10,7 +10,13 @@ from ninja import Field, Query, Router, Schema, Status
 from gonghui.care import selectors, services
 from gonghui.care.models import CampaignStatus
 from gonghui.care.services.distributions import can_hand_out
-from gonghui.core.api import responses
+from gonghui.core.api import (
+    ConsoleSessionAuth,
+    TokenAuth,
+    responses,
+    token_check_of,
+    token_confirm,
+)
 from gonghui.core.errors import ForbiddenError, NotFoundError
 
 router = Router(tags=["care"])
@@ -96,6 +102,8 @@ def list_campaigns(request):
 
 @router.post(
     "/campaigns/{carecampaign_id}/sites/{campaignsite_id}/hand-outs",
+    # the hot path: the token is checked in the recipient's query (see TokenAuth)
+    auth=[TokenAuth(confirmed_by_view=True), ConsoleSessionAuth()],
     response={**responses(201, HandOutOut), 200: HandOutOut},
     summary="Hand out to the person scanned or typed (once; retries are safe)",
     description="201 for a new hand-out, 200 when the request id was answered before "
@@ -103,11 +111,24 @@ def list_campaigns(request):
     "hand-out was, 404 `not_found` when nobody in the register matches.",
 )
 def hand_out(request, carecampaign_id: int, campaignsite_id: int, payload: HandOutIn):
+    try:
+        return _hand_out(request, carecampaign_id, campaignsite_id, payload)
+    except Exception:
+        token_confirm(request)  # a refusal, too, answers only a token still good
+        raise
+
+
+def _hand_out(request, carecampaign_id: int, campaignsite_id: int, payload: HandOutIn):
     scope = request.scope
     row = selectors.get_campaign_site_for(scope, carecampaign_id, campaignsite_id)
     if not can_hand_out(scope, row):
         raise ForbiddenError()
-    worker = services.find_recipient(payload.code, brief=True)
+    if (check := token_check_of(request)) is not None:
+        # the token's check rides on the recipient's query: one round trip for both
+        worker, checked = services.find_recipient_beside(payload.code, check)
+        token_confirm(request, checked)
+    else:
+        worker = services.find_recipient(payload.code, brief=True)
     if worker is None:
         raise NotFoundError(_("Nobody in the register matches; register the person on the spot."))
     result = services.distribution_hand_out(

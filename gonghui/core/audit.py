@@ -35,6 +35,37 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changes
 
 
+def audit_record(
+    *,
+    action: str,
+    scope=None,
+    actor=None,
+    org=None,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. ``before``/``after`` are snapshots; only what changed is kept.
+
+    Pass the acting ``scope`` from console and API use cases, or a bare ``actor`` from the
+    CLI and the demo loader (no acting org there).
+    """
+    # Every write of every service passes here: a plain INSERT, not the ORM's save().
+    return insert(
+        audit_event(
+            action=action,
+            scope=scope,
+            actor=actor,
+            org=org,
+            target=target,
+            before=before,
+            after=after,
+            extra=extra,
+        )
+    )
+
+
 def audit_event(
     *,
     action: str,
@@ -46,8 +77,9 @@ def audit_event(
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """One event, not yet written: ``audit_record`` writes it, a hot path may write it in
-    its own statement (``fastsql.insert_parts``)."""
+    """The event ``audit_record`` appends, not saved yet: for a hot path that writes it in
+    the same statement as its target, where ``object_id`` may come from the
+    target's insert (care's kit scan, a quiz's start and submission)."""
     meta = current_meta()
     if scope is not None:
         actor = scope.user
@@ -69,11 +101,3 @@ def audit_event(
         user_agent=meta.user_agent[:255],
         via=meta.via,
     )
-
-
-def audit_record(**event) -> AuditEvent:
-    """Append one event (the arguments of ``audit_event``). ``before``/``after`` are snapshots;
-    only what changed is kept. Pass the acting ``scope`` from console and API use cases, or a
-    bare ``actor`` from the CLI and the demo loader (no acting org there)."""
-    # Every write of every service passes here: a plain INSERT, not the ORM's save().
-    return insert(audit_event(**event))

@@ -93,6 +93,17 @@ def insert_parts(
     return db.ops.quote_name(instance._meta.db_table), columns, ", ".join(marks), values
 
 
+def insert_select(
+    instance: models.Model, computed: dict[str, str] | None = None
+) -> tuple[str, list]:
+    """``("INSERT INTO table (col, ...) SELECT %s, ...", values)`` for ``instance``, to be
+    completed with a FROM clause (a statement whose CTEs write several rows at once).
+    ``computed`` maps a field's attname to an SQL expression written instead of its value
+    (another CTE's column, such as ``handout.id``)."""
+    table, columns, marks, values = insert_parts(instance, sql=computed)
+    return f"INSERT INTO {table} {columns} SELECT {marks}", values
+
+
 def insert(instance: M, *, relaxed: bool = False) -> M:
     """``instance.save(force_insert=True)`` in one plain statement (no signals are sent:
     for models that have no receivers). ``relaxed``: see ``commit_relaxed``."""
@@ -115,14 +126,46 @@ def fetch_brief(model: type[M], field_names: Sequence[str], where: str, params: 
     """The first row of ``model`` matching ``where`` (SQL after WHERE, with ORDER BY if
     wanted), loaded with only ``field_names`` (plain columns: numbers and text); any other
     field is read from the database when first touched, as with ``.only()``."""
+    fields, select = _brief_select(model, field_names, where)
+    with cursor() as c:
+        c.execute(select, params)
+        row = c.fetchone()
+    return _brief_instance(model, fields, row)
+
+
+def fetch_brief_beside(
+    model: type[M],
+    field_names: Sequence[str],
+    where: str,
+    params: list,
+    beside: tuple[str, list],
+) -> tuple[tuple, M | None]:
+    """``fetch_brief`` and, in the same round trip, ``beside``: a SELECT of exactly one
+    row (such as accounts' token_check_sql). Its row, and the instance or None."""
+    fields, select = _brief_select(model, field_names, where)
+    assert fields[0].primary_key, "the primary key comes first: NULL there means no row"
+    beside_sql, beside_params = beside
+    with cursor() as c:
+        c.execute(
+            f"SELECT * FROM ({beside_sql}) beside LEFT JOIN ({select}) found ON 1 = 1",
+            [*beside_params, *params],
+        )
+        row = c.fetchone()
+    width = len(row) - len(fields)
+    found = row[width:]
+    return row[:width], _brief_instance(model, fields, None if found[0] is None else found)
+
+
+def _brief_select(model, field_names: Sequence[str], where: str) -> tuple[list, str]:
     meta = model._meta
     quote = _db().ops.quote_name
     wanted = {meta.get_field(name).attname for name in field_names}
     fields = [f for f in meta.concrete_fields if f.attname in wanted]  # from_db's order
     columns = ", ".join(quote(f.column) for f in fields)
-    with cursor() as c:
-        c.execute(f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where} LIMIT 1", params)
-        row = c.fetchone()
+    return fields, f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where} LIMIT 1"
+
+
+def _brief_instance(model, fields: list, row) -> models.Model | None:
     if row is None:
         return None
     return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], row)

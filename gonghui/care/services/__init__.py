@@ -17,6 +17,7 @@ from gonghui.care.services.distributions import (
     distribution_register_and_hand_out,
     distribution_void,
     find_recipient,
+    find_recipient_beside,
 )
 from gonghui.care.services.hardship import (
     assistance_add,
@@ -55,6 +56,7 @@ __all__ = [
     "distribution_register_and_hand_out",
     "distribution_void",
     "find_recipient",
+    "find_recipient_beside",
     "item_create",
     "kit_create",
     "kit_pack",
