@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.core.middleware.ConsoleLoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.core.middleware.ConsoleMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
 ]

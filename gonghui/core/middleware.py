@@ -1,4 +1,5 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
@@ -22,6 +23,15 @@ class ConsoleLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ConsoleMessageMiddleware(MessageMiddleware):
+    """Django's messages (notices shown on the next page), for pages only: the JSON API
+    answers in its own body, so its requests skip setting up the message store."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith("/api/"):
+            super().process_request(request)
 
 
 class RequestContextMiddleware:
