@@ -55,6 +55,9 @@ def test_apply_on_a_phone_follow_it_and_get_the_member_card(
     page.select_option("#id_employment_form", "rider")
     page.fill("#id_employer_name", "美团")
     page.select_option("#id_industry", "food_delivery")
+    # the streets of the district come through htmx: wait until its script has loaded (on a
+    # busy machine a choice made before that would not ask for them)
+    page.wait_for_function("() => window.htmx !== undefined")
     page.select_option("#id_district", label="西城区")
     expect(page.locator("#id_work_place option", has_text="新街口街道")).to_have_count(1)
     page.select_option("#id_work_place", label="新街口街道")
