@@ -22,7 +22,8 @@ def campaign(world):
     campaign = make_campaign(world, high_score_mark=75)
     longtan = add_people(world, "bj-dc-lt", 3) + add_people(world, "bj-dc-lt-sy", 1)
     own = add_people(world, "bj-dc", 2, user="dongcheng_admin")
-    earlier = timezone.now() - timedelta(days=1)
+    # more than a day before the others (an hour ago), so on another local day at any hour
+    earlier = timezone.now() - timedelta(hours=36)
     record_sitting(campaign, longtan[0], right=[True, True, True, True])
     record_sitting(campaign, longtan[1], right=[True, True, False, False], at=earlier)
     record_sitting(campaign, longtan[3], right=[True, False, False, False])
