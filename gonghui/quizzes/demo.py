@@ -128,7 +128,8 @@ def load(*, progress=print) -> str:
     return (
         f"quizzes: “{TITLE}” with {len(people):,} sittings over {len(STAFF) - 1} branch "
         f"unions, {added:,} staff added to the register; {phones} have not sat it yet "
-        f"(/h5/quiz/, the texted code appears in var/sms/outbox.log)"
+        f"(/h5/quiz/{campaign.token}/?branch={GROUP}-01, the texted code appears in "
+        "var/sms/outbox.log)"
     )
 
 
