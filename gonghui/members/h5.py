@@ -19,7 +19,7 @@ from gonghui.core.qr import qr_svg
 from gonghui.members import identity, selectors, services
 from gonghui.members.forms_join import JoinForm, street_choices
 from gonghui.members.models import ApplicationStatus
-from gonghui.members.services.identity import otp_request, otp_verify
+from gonghui.members.services.identity import otp_pending, otp_request, otp_verify
 
 
 def _next_url(request) -> str:
@@ -46,6 +46,10 @@ def sign_in(request):
             context["step"] = 2
         except ApplicationError as exc:
             context["error"] = exc.message
+            # asked again too soon (a second tap, the page reopened): the code sent a moment
+            # ago still works, so show the code field with the reason above it
+            if "code" not in request.POST and otp_pending(phone=context["phone"]):
+                context["step"] = 2
     return render(request, "members/h5/sign_in.html", context)
 
 

@@ -92,6 +92,18 @@ def otp_request(*, phone: str, purpose: str = "sign_in", ip: str | None = None) 
     )
 
 
+def otp_pending(*, phone: str, purpose: str = "sign_in") -> bool:
+    """Whether the phone holds a code that can still be entered (a page asked for another
+    too soon can then show the code field with the reason, not send the person back)."""
+    try:
+        _number, index = phone_key(phone)
+    except ApplicationError:
+        return False
+    return OneTimeCode.objects.filter(
+        phone_index=index, purpose=purpose, used_at=None, expires_at__gt=timezone.now()
+    ).exists()
+
+
 # Count a try on the phone's latest live code and, if the code matches, use it up: one
 # conditional statement, so two submissions of one code at the same moment cannot both
 # succeed (the second finds it used) and guessing stops after a few tries.

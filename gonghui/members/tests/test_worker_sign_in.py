@@ -115,3 +115,17 @@ def test_the_personal_qr_code_expires(world, monkeypatch):
     later = time.time() + QR_MAX_AGE + 5
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
     assert worker_id_from_qr(token) is None
+
+
+def test_asking_again_too_soon_on_the_page_keeps_the_code_field(db):
+    browser = Client()
+    first = browser.post("/h5/sign-in/", {"phone": PHONE})
+    assert 'name="code"' in first.content.decode()
+    code = last_code()
+    # a second tap, or the page opened again: no new code, but the first one still works
+    again = browser.post("/h5/sign-in/", {"phone": PHONE}).content.decode()
+    assert 'name="code"' in again and "秒" in again
+    assert browser.post("/h5/sign-in/", {"phone": PHONE, "code": code}).status_code == 302
+    # a phone with no live code is asked for its number again, with the reason
+    other = Client().post("/h5/sign-in/", {"phone": "12345"}).content.decode()
+    assert 'name="code"' not in other
