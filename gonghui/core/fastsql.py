@@ -75,21 +75,23 @@ def _insert_columns(model: type[models.Model], vendor: str) -> tuple[list, str, 
 
 
 def insert_parts(
-    instance: models.Model, sql: dict[str, str] | None = None
+    instance: models.Model, computed: dict[str, str] | None = None
 ) -> tuple[str, str, str, list]:
     """``(table, "(col, ...)", "%s, ...", values)`` to INSERT ``instance`` (its primary key
     left to the database), each value prepared by its field as ``save()`` does; the
-    placeholders also serve ``INSERT ... SELECT``. ``sql`` gives some fields (by attname) an
+    placeholders also serve ``INSERT ... SELECT``. ``computed`` gives some fields (by attname) an
     SQL expression instead of a value, such as a column of a CTE's row in
     ``INSERT ... SELECT ... FROM cte``."""
     db = _db()
     fields, columns, marks = _insert_columns(type(instance), db.vendor)
-    sql = sql or {}
+    computed = computed or {}
     values = [
-        f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields if f.attname not in sql
+        f.get_db_prep_save(f.pre_save(instance, True), db)
+        for f in fields
+        if f.attname not in computed
     ]
-    if sql:
-        marks = [sql.get(f.attname, mark) for f, mark in zip(fields, marks, strict=True)]
+    if computed:
+        marks = [computed.get(f.attname, mark) for f, mark in zip(fields, marks, strict=True)]
     return db.ops.quote_name(instance._meta.db_table), columns, ", ".join(marks), values
 
 
@@ -100,7 +102,7 @@ def insert_select(
     completed with a FROM clause (a statement whose CTEs write several rows at once).
     ``computed`` maps a field's attname to an SQL expression written instead of its value
     (another CTE's column, such as ``handout.id``)."""
-    table, columns, marks, values = insert_parts(instance, sql=computed)
+    table, columns, marks, values = insert_parts(instance, computed)
     return f"INSERT INTO {table} {columns} SELECT {marks}", values
 
 

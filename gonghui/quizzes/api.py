@@ -12,7 +12,6 @@ submission.
 from __future__ import annotations
 
 import base64
-import time
 
 from django.conf import settings
 from django.core import signing
@@ -24,6 +23,7 @@ from gonghui.core.api import prevalidated, responses
 from gonghui.core.context import client_ip
 from gonghui.core.crypto import encrypt
 from gonghui.core.errors import ApplicationError, NotFoundError
+from gonghui.core.localcache import LocalCache
 from gonghui.members import identity
 from gonghui.members.services.identity import (
     otp_request,
@@ -47,33 +47,28 @@ def worker_token(person: svc.Person) -> str:
     return TOKEN_PREFIX + signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
-# Tokens this process has checked, kept a minute: a worker sends theirs with every answer,
-# and checking the signature (and inflating the payload) each time costs more than the save.
-# Worker tokens cannot be revoked, so nothing is missed but an expiry, at most a minute late.
-_checked: dict[str, tuple[float, svc.Person]] = {}
-CHECKED_SECONDS = 60
+# Tokens this process has checked: a worker sends theirs with every answer, and checking the
+# signature (and inflating the payload) each time costs more than the save. Worker tokens
+# cannot be revoked, so nothing is missed but an expiry, at most LOCAL_CACHE_SECONDS late.
+_checked: LocalCache[svc.Person] = LocalCache("quiz worker tokens", max_entries=20_000)
 
 
 def person_from_token(token: str) -> svc.Person | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    now = time.monotonic()
-    kept = _checked.get(token)
-    if kept is not None and now - kept[0] < CHECKED_SECONDS:
-        return kept[1]
+    return _checked.get(token, lambda: _check_token(token))
+
+
+def _check_token(token: str) -> svc.Person | None:
     try:
         data = signing.loads(
             token[len(TOKEN_PREFIX) :],
             salt=TOKEN_SALT,
             max_age=settings.WORKER_SESSION_DAYS * 86400,
         )
-        person = svc.Person(data["pi"], base64.b64decode(data["pt"]), data.get("w"))
+        return svc.Person(data["pi"], base64.b64decode(data["pt"]), data.get("w"))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    if len(_checked) >= 20_000:
-        _checked.clear()
-    _checked[token] = (now, person)
-    return person
 
 
 class WorkerTokenAuth(HttpBearer):

@@ -61,7 +61,7 @@ def campaign(request, quizcampaign_token: str):
     worker_identity = identity.current_identity(request)
     branch_code = request.GET.get("branch", "")
     key = ("landing", quizcampaign_token, branch_code, get_language())
-    if worker_identity is None and (kept := svc.kept_page(key)) is not None:
+    if worker_identity is None and (kept := svc.landing_pages.get(key, lambda: None)):
         return HttpResponse(kept)
     quiz = svc.campaign_by_token(quizcampaign_token)
     branch = _branch(quiz, branch_code)
@@ -77,7 +77,7 @@ def campaign(request, quizcampaign_token: str):
         context["participant"] = svc.participant_for(quiz, person_of(worker_identity))
     response = render(request, "quizzes/h5/campaign.html", context)
     if worker_identity is None:
-        svc.keep_page(key, response.content)
+        svc.landing_pages.get(key, lambda: response.content)  # kept for the next visitors
     return response
 
 

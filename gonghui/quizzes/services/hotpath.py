@@ -210,13 +210,13 @@ def join_and_start(participant: Participant, sitting: Sitting, join: AuditEvent,
     (``fastsql.commit_relaxed``): a start lost in a crash is made again with one tap."""
     p_table, p_columns, p_marks, p_values = fastsql.insert_parts(participant)
     s_table, s_columns, s_marks, s_values = fastsql.insert_parts(
-        sitting, sql={"participant_id": "p.id"}
+        sitting, computed={"participant_id": "p.id"}
     )
     j_table, j_columns, j_marks, j_values = fastsql.insert_parts(
-        join, sql={"object_id": "p.id::text"}
+        join, computed={"object_id": "p.id::text"}
     )
     _table, _columns, t_marks, t_values = fastsql.insert_parts(
-        start, sql={"object_id": "s.id::text", "object_repr": "p.id::text || ' #1'"}
+        start, computed={"object_id": "s.id::text", "object_repr": "p.id::text || ' #1'"}
     )
     statement = f"""
     WITH p AS (INSERT INTO {p_table} {p_columns} VALUES ({p_marks}) RETURNING id),

@@ -35,6 +35,7 @@ from gonghui.core import fastsql
 from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
+from gonghui.core.localcache import LocalCache
 from gonghui.core.pii import mask_phone
 from gonghui.members.services.identity import worker_for_phone_index
 from gonghui.orgs.models import Org
@@ -133,54 +134,30 @@ def forget_campaigns() -> None:
     edits)."""
     with _lock:
         _campaigns.clear()
-        _pages.clear()
         _papers.clear()
-        _texts.clear()
+    landing_pages.forget()
+    _texts.forget()
 
 
 # Pages that show a campaign the same way to every visitor (the H5 landing page for those
-# not signed in), rendered once per process and kept as long as the campaign itself.
-_pages: dict[tuple, tuple[float, bytes]] = {}
+# not signed in), rendered once per process.
+landing_pages: LocalCache[bytes] = LocalCache("quiz landing pages", max_entries=1000)
 
-
-# What a paper shows of its questions before submission (never the key), kept like the
-# campaign: a busy campaign's papers are drawn from the same few hundred questions.
-_texts: dict[int, tuple[float, Question]] = {}
+# What a paper shows of its questions before submission (never the key): a busy campaign's
+# papers are drawn from the same few hundred questions.
+_texts: LocalCache[Question] = LocalCache("quiz question texts", max_entries=20_000)
 
 
 def question_texts(ids: list[int]) -> dict[int, Question]:
     """Questions by id with their kind, stem and options only."""
-    now = time.monotonic()
-    found, missing = {}, []
-    for qid in ids:
-        kept = _texts.get(qid)
-        if kept is not None and now - kept[0] < CAMPAIGN_SECONDS:
-            found[qid] = kept[1]
-        else:
-            missing.append(qid)
+    found = {qid: q for qid in ids if (q := _texts.get(qid, lambda: None)) is not None}
+    missing = [qid for qid in ids if qid not in found]
     if missing:
-        read = Question.objects.filter(pk__in=missing).only("id", "kind", "stem", "options")
-        with _lock:
-            if len(_texts) >= 20_000:
-                _texts.clear()
-            for question in read:
-                _texts[question.pk] = (now, question)
-                found[question.pk] = question
+        for question in Question.objects.filter(pk__in=missing).only(
+            "id", "kind", "stem", "options"
+        ):
+            found[question.pk] = _texts.get(question.pk, lambda q=question: q)
     return found
-
-
-def kept_page(key: tuple) -> bytes | None:
-    kept = _pages.get(key)
-    if kept is not None and time.monotonic() - kept[0] < CAMPAIGN_SECONDS:
-        return kept[1]
-    return None
-
-
-def keep_page(key: tuple, content: bytes) -> None:
-    with _lock:
-        if len(_pages) >= 1000:
-            _pages.clear()
-        _pages[key] = (time.monotonic(), content)
 
 
 def campaign_window_error(campaign: QuizCampaign, now: datetime | None = None) -> str | None:
